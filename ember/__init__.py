@@ -6,7 +6,10 @@ and errors follow PyTorch's.
 
 from __future__ import annotations
 
-from . import autograd
+from . import (
+    autograd,
+    ops,  # noqa: E402  (attaches the ops to Tensor)
+)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .devices import device
 from .dtypes import (
@@ -33,6 +36,12 @@ from .dtypes import (
     short,
     uint8,
 )
+from .ops.creation import *  # noqa: E402,F403
+from .ops.indexing import *  # noqa: E402,F403
+from .ops.linalg import *  # noqa: E402,F403
+from .ops.pointwise import *  # noqa: E402,F403
+from .ops.reduction import *  # noqa: E402,F403
+from .ops.shape import *  # noqa: E402,F403
 from .random import (
     Generator,
     default_generator,
@@ -43,50 +52,6 @@ from .random import (
     set_rng_state,
 )
 from .tensor import Size, Tensor
-
-from . import ops  # noqa: E402  (attaches the ops to Tensor)
-from .ops.creation import (  # noqa: E402
-    as_tensor,
-    asarray,
-    empty,
-    empty_like,
-    from_numpy,
-    full,
-    full_like,
-    ones,
-    ones_like,
-    tensor,
-    zeros,
-    zeros_like,
-)
-from .ops.indexing import *  # noqa: E402,F401,F403
-from .ops.linalg import matmul, mm  # noqa: E402
-from .ops.pointwise import (  # noqa: E402
-    add,
-    div,
-    divide,
-    floor_divide,
-    mul,
-    multiply,
-    neg,
-    negative,
-    sub,
-    subtract,
-    true_divide,
-)
-from .ops.reduction import mean, sum  # noqa: E402
-from .ops.shape import (  # noqa: E402
-    clone,
-    flatten,
-    permute,
-    reshape,
-    squeeze,
-    swapaxes,
-    swapdims,
-    t,
-    transpose,
-    unsqueeze,
-)
 
 
 class layout:

@@ -91,7 +91,7 @@ def from_numpy_dtype(np_dtype) -> dtype:
 
 
 def to_numpy_dtype(d: dtype):
-    """The NumPy dtype that holds Ember dtype ``d`` (a clear error for bfloat16 without ml_dtypes)."""
+    """The NumPy dtype that holds ``d`` (a clear error for bfloat16 without ml_dtypes)."""
     if d.np is None:
         raise TypeError(
             "ember.bfloat16 needs the optional package ml_dtypes (NumPy has no bfloat16 type): "

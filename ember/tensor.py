@@ -408,7 +408,7 @@ class Tensor:
         return (self.data_ptr() - root.__array_interface__["data"][0]) // a.itemsize
 
     def untyped_storage(self):
-        raise NotImplementedError("Ember tensors expose their memory through .numpy(), not storages")
+        raise NotImplementedError("Ember exposes tensor memory through .numpy(), not storages")
 
     # ---- autograd -------------------------------------------------------------------------
     def detach(self) -> Tensor:
@@ -479,7 +479,7 @@ class Tensor:
     def __bool__(self) -> bool:
         if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous"
+                "Boolean value of Tensor with more than one value is ambiguous"
             )
         return bool(self._data.item())
 

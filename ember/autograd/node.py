@@ -192,10 +192,9 @@ class Op(Node):
         record = False
         if state.enabled and cls.differentiable:
             for x in inputs:
-                if x.__class__ is Tensor or isinstance(x, Tensor):
-                    if x._rg:
-                        record = True
-                        break
+                if (x.__class__ is Tensor or isinstance(x, Tensor)) and x._rg:
+                    record = True
+                    break
         args = [x._data if isinstance(x, Tensor) else x for x in inputs]
         if not record:
             out = cls.forward(_NO_CTX, *args, **kwargs)

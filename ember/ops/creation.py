@@ -196,3 +196,8 @@ def _legacy_new(cls, dtype: _dt.dtype, args, kwargs) -> Tensor:
     t = object.__new__(cls)
     t._data = arr
     return t
+
+__all__ = [
+    "tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "empty", "full",
+    "zeros_like", "ones_like", "empty_like", "full_like",
+]

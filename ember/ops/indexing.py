@@ -37,7 +37,7 @@ def _convert_key(key):
         elif isinstance(k, (bool, np.bool_)):
             basic = False
             out.append(k)
-        elif isinstance(k, _BASIC) or isinstance(k, np.integer):
+        elif isinstance(k, (_BASIC, np.integer)):
             out.append(k)
         elif isinstance(k, (list, tuple, np.ndarray)):
             basic = False
@@ -189,3 +189,5 @@ def setitem(input: Tensor, key, value) -> None:
 
 
 register_methods(__getitem__=getitem, __setitem__=setitem)
+
+__all__: list[str] = []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..autograd.node import Op
 from ..tensor import Tensor, register_methods
 from ._util import fmt_shape
@@ -78,7 +76,7 @@ def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
     """Product of two 2-D matrices (no broadcasting)."""
     if input._data.ndim != 2 or mat2._data.ndim != 2:
         raise RuntimeError(
-            f"self must be a matrix" if input._data.ndim != 2 else "mat2 must be a matrix"
+            "self must be a matrix" if input._data.ndim != 2 else "mat2 must be a matrix"
         )
     return matmul(input, mat2)
 
@@ -88,3 +86,5 @@ def _rmatmul(self: Tensor, other) -> Tensor:
 
 
 register_methods(matmul, mm, __matmul__=matmul, __rmatmul__=_rmatmul)
+
+__all__ = ["matmul", "mm"]

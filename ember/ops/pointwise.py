@@ -344,14 +344,13 @@ def _inplace(self: Tensor, result: Tensor) -> Tensor:
             f"output with shape {fmt_shape(sd.shape)} doesn't match the broadcast shape "
             f"{fmt_shape(rd.shape)}"
         )
-    if rd.dtype != sd.dtype:
-        if not np.can_cast(rd.dtype, sd.dtype, "same_kind") and not (
-            rd.dtype.kind == "b" or (rd.dtype.kind in "iu" and sd.dtype.kind in "iuf")
-        ):
-            raise RuntimeError(
-                f"result type {_FROM_NP[rd.dtype].name.capitalize()} can't be cast to the "
-                f"desired output type {_FROM_NP[sd.dtype].name.capitalize()}"
-            )
+    if rd.dtype != sd.dtype and not np.can_cast(rd.dtype, sd.dtype, "same_kind") and not (
+        rd.dtype.kind == "b" or (rd.dtype.kind in "iu" and sd.dtype.kind in "iuf")
+    ):
+        raise RuntimeError(
+            f"result type {_FROM_NP[rd.dtype].name.capitalize()} can't be cast to the "
+            f"desired output type {_FROM_NP[sd.dtype].name.capitalize()}"
+        )
     np.copyto(sd, rd, casting="unsafe")
     if self._ver is None:
         self._ver = [1]
@@ -432,3 +431,8 @@ register_methods(
     __iadd__=_iop(add_), __isub__=_iop(sub_), __imul__=_iop(mul_), __itruediv__=_iop(div_),
     __neg__=neg,
 )
+
+__all__ = [
+    "add", "sub", "mul", "div", "true_divide", "floor_divide", "neg", "negative",
+    "subtract", "multiply", "divide",
+]

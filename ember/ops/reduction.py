@@ -102,3 +102,5 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
 
 
 register_methods(sum, sum_to_size, mean)
+
+__all__ = ["sum", "mean", "sum_to_size"]

@@ -277,3 +277,8 @@ register_methods(
     view, reshape, view_as, reshape_as, expand, expand_as, permute, transpose, swapaxes,
     swapdims, t, unsqueeze, squeeze, flatten, contiguous, clone,
 )
+
+__all__ = [
+    "view", "reshape", "view_as", "reshape_as", "expand", "expand_as", "permute", "transpose",
+    "swapaxes", "swapdims", "t", "unsqueeze", "squeeze", "flatten", "contiguous", "clone",
+]

@@ -1,0 +1,1 @@
+"""Oracle rows, one module per op family; each module defines ``ROWS: list[Row]``."""

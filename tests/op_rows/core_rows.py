@@ -1,0 +1,37 @@
+"""Rows for the first ops: arithmetic, sum/mean, views, indexing, matmul."""
+
+from tests.oracle import Arg, Row
+
+ROWS = [
+    Row("add", lambda L, a, b: a + b, [(3, 4), (3, 4)]),
+    Row("add_broadcast", lambda L, a, b: L.add(a, b, alpha=2), [(3, 1), (4,)]),
+    Row("add_scalar", lambda L, a: 2.5 + a, [(3,)]),
+    Row("sub", lambda L, a, b: a - b, [(2, 3), (3,)]),
+    Row("rsub", lambda L, a: 1 - a, [(2, 3)]),
+    Row("mul", lambda L, a, b: a * b, [(2, 3), (2, 1)]),
+    Row("div", lambda L, a, b: a / b, [(2, 3), Arg((3,), low=0.5, high=2.0)]),
+    Row("rdiv", lambda L, a: 2 / a, [Arg((4,), low=0.5, high=2.0)]),
+    Row("neg", lambda L, a: -a, [(5,)]),
+    Row("int_add", lambda L, a, b: a + b, [Arg((4,), "int32"), Arg((4,), "int64")], order=0),
+    Row("int_true_div", lambda L, a: a / 2, [Arg((4,), "int64")], order=0),
+    Row("float0d_promo", lambda L, a, b: a * b, [(3,), Arg((), "float64")], order=0,
+        dtypes=("float32",)),
+    Row("sum", lambda L, a: a.sum(), [(3, 4)]),
+    Row("sum_dim", lambda L, a: a.sum(dim=(0, 2), keepdim=True), [(2, 3, 4)]),
+    Row("sum_int", lambda L, a: a.sum(1), [Arg((3, 4), "int32")], order=0),
+    Row("mean", lambda L, a: L.mean(a, -1), [(3, 4)]),
+    Row("view", lambda L, a: a.view(4, -1), [(2, 6)]),
+    Row("reshape_t", lambda L, a: a.t().reshape(-1), [(3, 4)]),
+    Row("expand", lambda L, a: a.expand(2, 3, 4), [(3, 1)]),
+    Row("permute", lambda L, a: a.permute(2, 0, 1), [(2, 3, 4)]),
+    Row("transpose", lambda L, a: a.transpose(0, -1), [(2, 3, 4)]),
+    Row("squeeze", lambda L, a: a.squeeze().unsqueeze(0), [(3, 1, 4)]),
+    Row("flatten", lambda L, a: a.flatten(1), [(2, 3, 4)]),
+    Row("getitem_basic", lambda L, a: a[1:, ::2, None, -1], [(3, 4, 5)]),
+    Row("getitem_adv", lambda L, a: a[[0, 2, 0]], [(3, 4)]),
+    Row("getitem_mask", lambda L, a: a[a > 0], [(3, 4)]),
+    Row("matmul_2d", lambda L, a, b: a @ b, [(3, 4), (4, 5)]),
+    Row("matmul_batch", lambda L, a, b: L.matmul(a, b), [(2, 3, 4), (4, 2)]),
+    Row("matmul_vec", lambda L, a, b: a @ b, [(4,), (4, 3)]),
+    Row("matmul_dot", lambda L, a, b: a @ b, [(4,), (4,)]),
+]
