@@ -67,3 +67,4 @@ class layout:
 strided = layout("strided")
 sparse_coo = layout("sparse_coo")
 __version__ = "0.1.0"
+from . import nn  # noqa: E402
