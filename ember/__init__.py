@@ -68,3 +68,4 @@ strided = layout("strided")
 sparse_coo = layout("sparse_coo")
 __version__ = "0.1.0"
 from . import nn  # noqa: E402
+from . import optim  # noqa: E402

@@ -1,0 +1,101 @@
+"""Adam and AdamW (PyTorch's single-tensor update, step for step)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .optimizer import Optimizer, bump, params_with_grad, state_tensor, step_tensor
+
+
+def lerp_(a: np.ndarray, b: np.ndarray, weight: float) -> None:
+    """``a.lerp_(b, weight)`` with PyTorch's two-sided formula, in ``a``'s dtype."""
+    w = a.dtype.type(weight)
+    if w < 0.5:
+        a += w * (b - a)
+    else:
+        a[...] = b - (b - a) * (a.dtype.type(1) - w)
+
+
+def check_adam_args(lr, eps, betas, weight_decay) -> None:
+    if not lr >= 0.0:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if not eps >= 0.0:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not weight_decay >= 0.0:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), with ``amsgrad``, ``maximize`` and L2 ``weight_decay``."""
+
+    decoupled = False
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused=None, decoupled_weight_decay: bool = False) -> None:
+        check_adam_args(lr, eps, betas, weight_decay)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, foreach=foreach, capturable=capturable,
+                        differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay or self.decoupled)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
+            for p, x, g in params_with_grad(group):
+                state = self.state[p]
+                if not state:
+                    state["step"] = step_tensor()
+                    state["exp_avg"] = state_tensor(np.zeros_like(x))
+                    state["exp_avg_sq"] = state_tensor(np.zeros_like(x))
+                    if group["amsgrad"]:
+                        state["max_exp_avg_sq"] = state_tensor(np.zeros_like(x))
+                if group["maximize"]:
+                    g = -g
+                step_t = state["step"]._data
+                step_t += 1
+                if wd != 0:
+                    if group["decoupled_weight_decay"]:
+                        x *= 1 - lr * wd
+                    else:
+                        g = g + wd * x
+                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+                lerp_(m, g, 1 - beta1)
+                v *= beta2
+                v += (1 - beta2) * g * g
+                step = float(step_t)
+                bias_correction1 = 1 - beta1**step
+                bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+                step_size = lr / bias_correction1
+                if group["amsgrad"]:
+                    vmax = state["max_exp_avg_sq"]._data
+                    np.maximum(vmax, v, out=vmax)
+                    v = vmax
+                denom = np.sqrt(v) / bias_correction2_sqrt
+                denom += eps
+                x += (-step_size * m) / denom
+                bump(p)
+        return loss
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (default 1e-2), as ``torch.optim.AdamW``."""
+
+    decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach=None, capturable: bool = False, differentiable: bool = False,
+                 fused=None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
+                         maximize=maximize, capturable=capturable,
+                         differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
