@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import betas_ok, nonneg
 from .optimizer import Optimizer, bump, params_with_grad, state_tensor, step_tensor
 
 
@@ -16,19 +17,6 @@ def lerp_(a: np.ndarray, b: np.ndarray, weight: float) -> None:
         a[...] = b - (b - a) * (a.dtype.type(1) - w)
 
 
-def check_adam_args(lr, eps, betas, weight_decay) -> None:
-    if not lr >= 0.0:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not eps >= 0.0:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-    if not 0.0 <= betas[0] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-    if not 0.0 <= betas[1] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not weight_decay >= 0.0:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-
-
 class Adam(Optimizer):
     """Adam (Kingma & Ba), with ``amsgrad``, ``maximize`` and L2 ``weight_decay``."""
 
@@ -38,7 +26,9 @@ class Adam(Optimizer):
                  weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False,
                  fused=None, decoupled_weight_decay: bool = False) -> None:
-        check_adam_args(lr, eps, betas, weight_decay)
+        nonneg(lr=lr, eps=eps)
+        betas_ok(betas)
+        nonneg(weight_decay=weight_decay)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize, foreach=foreach, capturable=capturable,
                         differentiable=differentiable, fused=fused,
