@@ -31,6 +31,16 @@ CASES = [
     ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5)),
     ("Adadelta", dict()),
     ("Adadelta", dict(lr=0.5, rho=0.8, weight_decay=0.1, maximize=True)),
+    ("NAdam", dict(lr=0.01)),
+    ("NAdam", dict(lr=0.01, weight_decay=0.1, momentum_decay=0.01)),
+    ("NAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("RAdam", dict(lr=0.01)),
+    ("RAdam", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1)),
+    ("RAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("Rprop", dict(lr=0.01)),
+    ("Rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-4, 0.1), maximize=True)),
+    ("ASGD", dict(lr=0.01)),
+    ("ASGD", dict(lr=0.05, lambd=0.01, alpha=0.5, t0=10, weight_decay=0.1)),
 ]
 
 
@@ -94,8 +104,10 @@ def test_matches_torch_on_a_model_float64(name, kwargs):
 
 @pytest.mark.parametrize("name,kwargs", CASES[1::2], ids=[f"{n}-{k}" for n, k in CASES[1::2]])
 def test_state_dict_round_trip_continues_identically(name, kwargs):
-    straight, _ = run(ember, name, kwargs, "float64", steps=20)
-    resumed, _ = run(ember, name, kwargs, "float64", steps=20, split_at=10)
+    # float32: PyTorch's load_state_dict casts float state (NAdam's mu_product, ASGD's eta) to
+    # the parameter dtype, so a float64 run would not continue bit-identically in PyTorch either
+    straight, _ = run(ember, name, kwargs, "float32", steps=20)
+    resumed, _ = run(ember, name, kwargs, "float32", steps=20, split_at=10)
     for a, b in zip(straight, resumed):
         np.testing.assert_array_equal(a, b)
 
@@ -129,6 +141,9 @@ def test_state_dict_layout_matches_torch(name, kwargs):
         ("Adagrad", dict(initial_accumulator_value=-1.0), "Invalid initial_accumulator_value"),
         ("Adadelta", dict(rho=1.5), "Invalid rho value: 1.5"),
         ("Adamax", dict(betas=(0.9, 1.0)), "Invalid beta parameter at index 1: 1.0"),
+        ("NAdam", dict(momentum_decay=-1.0), "Invalid momentum_decay value: -1.0"),
+        ("Rprop", dict(etas=(1.5, 1.2)), "Invalid eta values: 1.5, 1.2"),
+        ("LBFGS", dict(lr=-1.0), "Invalid learning rate: -1.0"),
     ],
 )
 def test_bad_hyperparameters_raise_like_torch(name, kwargs, message):
@@ -211,3 +226,29 @@ def test_himmelblau_with_adam_reaches_3_2_like_torch():
         ends[lib.__name__] = x.detach().numpy().copy()
     np.testing.assert_allclose(ends["ember"], [3.0, 2.0], atol=1e-3)
     np.testing.assert_allclose(ends["ember"], ends["torch"], rtol=1e-5)
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+@pytest.mark.parametrize("dtype,rtol", [("float32", 1e-5), ("float64", 1e-10)])
+def test_lbfgs_matches_torch(line_search_fn, dtype, rtol):
+    results = {}
+    for lib in (ember, torch):
+        weights, x = _init(dtype)
+        params = [lib.tensor(w, requires_grad=True) for w in weights]
+        opt = lib.optim.LBFGS(params, lr=0.5, max_iter=10, history_size=5,
+                              line_search_fn=line_search_fn)
+
+        def closure(lib=lib, params=params, opt=opt):
+            opt.zero_grad()
+            loss = _loss(lib, params, None, 0)
+            loss.backward()
+            return loss
+
+        losses = [float(opt.step(closure).detach()) for _ in range(4)]
+        results[lib.__name__] = ([p.detach().numpy().copy() for p in params], losses,
+                                 opt.state[params[0]]["func_evals"])
+    (e_p, e_l, e_n), (t_p, t_l, t_n) = results["ember"], results["torch"]
+    assert e_n == t_n
+    np.testing.assert_allclose(e_l, t_l, rtol=rtol)
+    for a, b in zip(e_p, t_p):
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * 1e-2)
