@@ -69,3 +69,4 @@ sparse_coo = layout("sparse_coo")
 __version__ = "0.1.0"
 from . import nn  # noqa: E402
 from . import optim  # noqa: E402
+from .serialization import load, save  # noqa: E402

@@ -31,6 +31,9 @@ class device:
             )
         self.type, self.index = type, index
 
+    def __reduce__(self):
+        return (device, (str(self),))
+
     def __eq__(self, other) -> bool:
         if isinstance(other, str):
             other = device(other)
