@@ -1,5 +1,6 @@
 """Optimizers and learning-rate schedulers, numerically identical to ``torch.optim``."""
 
+from . import lr_scheduler
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -15,5 +16,5 @@ from .sgd import SGD
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad",
-    "Adadelta", "Rprop", "ASGD", "LBFGS",
+    "Adadelta", "Rprop", "ASGD", "LBFGS", "lr_scheduler",
 ]
