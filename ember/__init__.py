@@ -70,3 +70,4 @@ __version__ = "0.1.0"
 from . import nn  # noqa: E402
 from . import optim  # noqa: E402
 from .serialization import load, save  # noqa: E402
+from . import utils  # noqa: E402
