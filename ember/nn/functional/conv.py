@@ -1,0 +1,369 @@
+"""Convolutions (1-D/2-D/3-D, transposed, grouped, dilated) and ``unfold``/``fold``.
+
+Three primitives close under differentiation, so every order of gradient works:
+``Convolution`` (x, w) -> y, ``ConvData`` (g, w) -> dx (a transposed convolution) and
+``ConvWeight`` (x, g) -> dw. Each is bilinear, and each one's partial derivatives are the other
+two, so backward of any of them is built from the three.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...autograd.node import Op
+from ...backend.windows import col2im, im2col
+from ...tensor import Tensor
+
+
+class _Params:
+    """Stride/padding/dilation/groups of one convolution, one entry per spatial dim."""
+
+    __slots__ = ("kernel", "stride", "padding", "dilation", "groups")
+
+    def __init__(self, kernel, stride, padding, dilation, groups) -> None:
+        self.kernel, self.stride, self.padding = tuple(kernel), tuple(stride), tuple(padding)
+        self.dilation, self.groups = tuple(dilation), groups
+
+    def cols(self, x: np.ndarray):
+        """im2col of ``x`` grouped: (N, G, Cg*K, L), and the output spatial shape."""
+        cols, out = im2col(x, self.kernel, self.stride, self.padding, self.dilation)
+        n = x.shape[0]
+        return cols.reshape(n, self.groups, -1, cols.shape[-1]), out
+
+
+def _conv(x, w, p: _Params):
+    cols, out = p.cols(x)
+    g = p.groups
+    wm = w.reshape(g, w.shape[0] // g, -1)
+    y = np.matmul(wm, cols)  # (N, G, Og, L)
+    return y.reshape((x.shape[0], w.shape[0]) + out)
+
+
+def _conv_data(gy, w, x_shape, p: _Params):
+    n, g = gy.shape[0], p.groups
+    wm = w.reshape(g, w.shape[0] // g, -1)
+    g2 = gy.reshape(n, g, w.shape[0] // g, -1)
+    cols = np.matmul(wm.transpose(0, 2, 1), g2)  # (N, G, Cg*K, L)
+    out = gy.shape[2:]
+    return col2im(cols.reshape(n, -1, cols.shape[-1]), x_shape, p.kernel, p.stride, p.padding,
+                  p.dilation, out)
+
+
+def _conv_weight(x, gy, w_shape, p: _Params):
+    cols, _ = p.cols(x)
+    n, g = x.shape[0], p.groups
+    g2 = gy.reshape(n, g, w_shape[0] // g, -1)
+    gw = np.matmul(g2, cols.transpose(0, 1, 3, 2)).sum(0)  # (G, Og, Cg*K)
+    return gw.reshape(w_shape)
+
+
+class Convolution(Op):
+    @staticmethod
+    def forward(ctx, x, w, b, p):
+        ctx.p = p
+        ctx.save_for_backward(x, w)
+        y = _conv(x, w, p)
+        if b is not None:
+            y += b.reshape((1, -1) + (1,) * len(p.kernel))
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors  # y = conv(x, w) + b is bilinear in (x, w)
+        need, p = ctx.needs_input_grad, ctx.p
+        gx = ConvData.apply(grad, w, x.shape, p) if need[0] else None
+        gw = ConvWeight.apply(x, grad, w.shape, p) if need[1] else None
+        gb = grad.sum(dim=(0, *range(2, grad.ndim))) if len(need) > 2 and need[2] else None
+        return gx, gw, gb, None
+
+
+class ConvData(Op):
+    """d conv / d x applied to ``g``: a transposed convolution of ``g`` with ``w``."""
+
+    _name = "ConvolutionBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, w, x_shape, p):
+        ctx.p, ctx.x_shape = p, x_shape
+        ctx.save_for_backward(g, w)
+        return _conv_data(g, w, x_shape, p)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g, w = ctx.saved_tensors
+        need, p = ctx.needs_input_grad, ctx.p
+        gg = Convolution.apply(grad, w, None, p) if need[0] else None
+        gw = ConvWeight.apply(grad, g, w.shape, p) if need[1] else None
+        return gg, gw, None, None
+
+
+class ConvWeight(Op):
+    """d conv / d w applied to ``g``: correlate the input with the output gradient."""
+
+    _name = "ConvolutionBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, x, g, w_shape, p):
+        ctx.p = p
+        ctx.save_for_backward(x, g)
+        return _conv_weight(x, g, w_shape, p)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, g = ctx.saved_tensors
+        need, p = ctx.needs_input_grad, ctx.p
+        gx = ConvData.apply(g, grad, x.shape, p) if need[0] else None
+        gg = Convolution.apply(x, grad, None, p) if need[1] else None
+        return gx, gg, None, None
+
+
+class ConvTranspose(Op):
+    """A transposed convolution: ``ConvData`` with its own bias and output shape."""
+
+    _name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, out_shape, p):
+        ctx.p = p
+        ctx.save_for_backward(x, w)
+        y = _conv_data(x, w, out_shape, p)
+        if b is not None:
+            y += b.reshape((1, -1) + (1,) * len(p.kernel))
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        need, p = ctx.needs_input_grad, ctx.p
+        gx = Convolution.apply(grad, w, None, p) if need[0] else None
+        gw = ConvWeight.apply(grad, x, w.shape, p) if need[1] else None
+        gb = grad.sum(dim=(0, *range(2, grad.ndim))) if need[2] else None
+        return gx, gw, gb, None, None
+
+
+def _tuple(v, d: int, name: str) -> tuple:
+    if isinstance(v, (tuple, list)):
+        if len(v) == 1:
+            return tuple(v) * d
+        if len(v) != d:
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of {d} "
+                               f"values to match the convolution dimensions, but got {name}={v}")
+        return tuple(int(i) for i in v)
+    return (int(v),) * d
+
+
+def _check(input: Tensor, weight: Tensor, d: int, groups: int, transposed: bool) -> None:
+    if weight.ndim != d + 2:
+        raise RuntimeError(
+            "weight should have at least three dimensions" if d == 1 else
+            f"Expected {d + 2}-dimensional weight for {d + 2}-dimensional input"
+        )
+    if input.ndim not in (d + 1, d + 2):
+        raise RuntimeError(
+            f"Expected {d + 1}D (unbatched) or {d + 2}D (batched) input to conv{d}d, but got "
+            f"input of size: {list(input.shape)}"
+        )
+    if not transposed and (weight.shape[0] < groups or weight.shape[0] % groups):
+        what = "at least" if weight.shape[0] < groups else "divisible by"
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be {what} {groups} at dimension 0, but "
+            f"got weight of size {list(weight.shape)} instead"
+        )
+    c_in = input.shape[-d - 1]
+    expect = weight.shape[0] if transposed else weight.shape[1] * groups
+    if c_in != expect:
+        if transposed:
+            raise RuntimeError(
+                f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
+                f"{list(input.shape)} to have {weight.shape[0]} channels, but got {c_in} "
+                "channels instead"
+            )
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape)} to have {expect} channels, but got {c_in} channels instead"
+        )
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            f"expected scalar type {input.dtype._legacy[:-6]} but found "
+            f"{weight.dtype._legacy[:-6]}"
+        )
+
+
+def _same_padding(kernel, dilation, stride) -> tuple:
+    if any(s != 1 for s in stride):
+        raise ValueError("padding='same' is not supported for strided convolutions")
+    total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    return tuple(t // 2 for t in total), tuple(t - t // 2 for t in total)
+
+
+def _convnd(d: int, input, weight, bias, stride, padding, dilation, groups):
+    _check(input, weight, d, groups, False)
+    unbatched = input.ndim == d + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    kernel = weight.shape[2:]
+    stride, dilation = _tuple(stride, d, "stride"), _tuple(dilation, d, "dilation")
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = (0,) * d
+        elif padding == "same":
+            left, right = _same_padding(kernel, dilation, stride)
+            if left != right:
+                from .padding import pad
+
+                extra = []
+                for lo, hi in reversed(list(zip(left, right))):
+                    extra += [0, hi - lo]
+                input = pad(input, extra)
+            padding = left
+        else:
+            raise ValueError(f"Invalid padding string '{padding}', should be one of "
+                             "{'valid', 'same'}")
+    else:
+        padding = _tuple(padding, d, "padding")
+    p = _Params(kernel, stride, padding, dilation, groups)
+    for i in range(d):
+        span = dilation[i] * (kernel[i] - 1) + 1
+        if input.shape[2 + i] + 2 * padding[i] < span:
+            raise RuntimeError(
+                f"Calculated padded input size per channel: "
+                f"({' x '.join(str(input.shape[2 + j] + 2 * padding[j]) for j in range(d))}). "
+                f"Kernel size: ({' x '.join(str(k) for k in kernel)}). Kernel size can't be "
+                "greater than actual input size"
+            )
+    y = Convolution.apply(input, weight, bias, p)
+    return y.squeeze(0) if unbatched else y
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """1-D convolution (cross-correlation) over (N, C, L) input."""
+    return _convnd(1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """2-D convolution (cross-correlation) over (N, C, H, W) input."""
+    return _convnd(2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """3-D convolution over (N, C, D, H, W) input."""
+    return _convnd(3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _conv_transposend(d, input, weight, bias, stride, padding, output_padding, groups,
+                      dilation):
+    _check(input, weight, d, groups, True)
+    unbatched = input.ndim == d + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    kernel = weight.shape[2:]
+    stride, padding = _tuple(stride, d, "stride"), _tuple(padding, d, "padding")
+    dilation, output_padding = _tuple(dilation, d, "dilation"), _tuple(output_padding, d,
+                                                                        "output_padding")
+    for i in range(d):
+        if output_padding[i] >= max(stride[i], dilation[i]):
+            raise RuntimeError(
+                "output padding must be smaller than either stride or dilation, but got "
+                f"output_padding_height: {output_padding[i]}, stride: {stride[i]}, "
+                f"dilation: {dilation[i]}"
+            )
+    out = tuple(
+        (input.shape[2 + i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1)
+        + output_padding[i] + 1
+        for i in range(d)
+    )
+    c_out = weight.shape[1] * groups
+    p = _Params(kernel, stride, padding, dilation, groups)
+    y = ConvTranspose.apply(input, weight, bias, (input.shape[0], c_out) + out, p)
+    return y.squeeze(0) if unbatched else y
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1) -> Tensor:
+    """1-D transposed convolution ("deconvolution")."""
+    return _conv_transposend(1, input, weight, bias, stride, padding, output_padding, groups,
+                             dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1) -> Tensor:
+    """2-D transposed convolution ("deconvolution")."""
+    return _conv_transposend(2, input, weight, bias, stride, padding, output_padding, groups,
+                             dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1) -> Tensor:
+    return _conv_transposend(3, input, weight, bias, stride, padding, output_padding, groups,
+                             dilation)
+
+
+class Unfold(Op):
+    """Sliding blocks of (N, C, H, W) as columns (N, C*kh*kw, L): ``F.unfold``/``nn.Unfold``."""
+
+    _name = "Im2ColBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p):
+        ctx.p, ctx.shape = p, x.shape
+        cols, _ = im2col(x, p.kernel, p.stride, p.padding, p.dilation)
+        return np.ascontiguousarray(cols)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Fold.apply(grad, ctx.shape, ctx.p), None
+
+
+class Fold(Op):
+    """Sum columns (N, C*kh*kw, L) back into (N, C, H, W): ``F.fold``/``nn.Fold``."""
+
+    _name = "Col2ImBackward0"
+
+    @staticmethod
+    def forward(ctx, cols, shape, p):
+        ctx.p = p
+        out = tuple(
+            (shape[2 + i] + 2 * p.padding[i] - p.dilation[i] * (p.kernel[i] - 1) - 1)
+            // p.stride[i] + 1
+            for i in range(2)
+        )
+        return col2im(cols, shape, p.kernel, p.stride, p.padding, p.dilation, out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Unfold.apply(grad, ctx.p), None, None
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Extract sliding local blocks: (N, C, H, W) -> (N, C*prod(kernel_size), L)."""
+    if input.ndim != 4:
+        raise NotImplementedError(
+            f"Input Error: Only 4D input Tensors are supported (got {input.ndim}D)"
+        )
+    p = _Params(_tuple(kernel_size, 2, "kernel_size"), _tuple(stride, 2, "stride"),
+                _tuple(padding, 2, "padding"), _tuple(dilation, 2, "dilation"), 1)
+    return Unfold.apply(input, p)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Combine sliding blocks (N, C*prod(kernel_size), L) into (N, C, *output_size), summing."""
+    if input.ndim not in (2, 3):
+        raise NotImplementedError(
+            f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
+            f"(got {input.ndim}D)"
+        )
+    unbatched = input.ndim == 2
+    if unbatched:
+        input = input.unsqueeze(0)
+    p = _Params(_tuple(kernel_size, 2, "kernel_size"), _tuple(stride, 2, "stride"),
+                _tuple(padding, 2, "padding"), _tuple(dilation, 2, "dilation"), 1)
+    k = p.kernel[0] * p.kernel[1]
+    if input.shape[1] % k:
+        raise RuntimeError(
+            "Expected size of input's dimension 1 to be divisible by the product of "
+            f"kernel_size, but got input.size(1)={input.shape[1]} and "
+            f"kernel_size=({p.kernel[0]}, {p.kernel[1]})"
+        )
+    shape = (input.shape[0], input.shape[1] // k) + _tuple(output_size, 2, "output_size")
+    y = Fold.apply(input, shape, p)
+    return y.squeeze(0) if unbatched else y
