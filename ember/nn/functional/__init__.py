@@ -10,6 +10,9 @@ from .conv import (
     fold,
     unfold,
 )
+from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d
+from .linear import bilinear, linear
+from .loss import cross_entropy, mse_loss, nll_loss
 from .padding import pad
 from .pooling import (
     adaptive_avg_pool1d,
@@ -26,10 +29,14 @@ from .pooling import (
     max_pool3d,
     max_unpool2d,
 )
+from .softmax import log_softmax, softmax, softmin
+from .sparse import embedding, one_hot
 
 __all__ = [
     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
     "fold", "unfold", "pad", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d",
     "adaptive_max_pool2d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "lp_pool1d", "lp_pool2d",
-    "max_pool1d", "max_pool2d", "max_pool3d", "max_unpool2d",
+    "max_pool1d", "max_pool2d", "max_pool3d", "max_unpool2d", "alpha_dropout", "dropout",
+    "dropout1d", "dropout2d", "dropout3d", "bilinear", "linear", "cross_entropy", "mse_loss",
+    "nll_loss", "log_softmax", "softmax", "softmin", "embedding", "one_hot",
 ]

@@ -1,0 +1,180 @@
+"""Losses: nll_loss and cross_entropy (fused), mse_loss and the other regression and
+classification losses, with PyTorch's ``reduction``, ``weight`` and ``ignore_index``."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ...autograd.node import Op
+from ...tensor import Tensor
+from .softmax import log_softmax
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(size_average, reduce, reduction: str) -> str:
+    """The legacy ``size_average``/``reduce`` flags mapped onto ``reduction``, as PyTorch."""
+    if size_average is None and reduce is None:
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"{reduction} is not a valid value for reduction")
+        return reduction
+    warnings.warn(
+        "size_average and reduce args will be deprecated, please use reduction='"
+        f"{'sum' if size_average is False else 'mean'}' instead.",
+        UserWarning,
+        stacklevel=3,
+    )
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+class NllLoss(Op):
+    """-w[t] * x[t] per sample, reduced; the gradient is a constant map times ``grad``."""
+
+    @staticmethod
+    def forward(ctx, x, target, weight, ignore_index, reduction):
+        c = x.shape[1]
+        safe = np.where(target == ignore_index, 0, target)
+        w = np.ones(c, x.dtype) if weight is None else weight.astype(x.dtype)
+        wt = np.where(target == ignore_index, 0, w[safe]).astype(x.dtype)
+        picked = np.take_along_axis(x, safe[:, None], axis=1)[:, 0]
+        losses = -wt * picked
+        denom = wt.sum() if reduction == "mean" else None
+        coef = -wt / denom if reduction == "mean" else -wt
+        m = np.zeros_like(x)
+        np.put_along_axis(m, safe[:, None], coef[:, None], axis=1)
+        ctx.m, ctx.reduction = m, reduction
+        if reduction == "none":
+            return losses
+        total = losses.sum()
+        return np.asarray(total / denom if reduction == "mean" else total, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        m = Tensor._make(ctx.m)  # d loss / d x is constant in x: a scaled one-hot map
+        g = grad.reshape((-1,) + (1,) * (m.ndim - 1)) if ctx.reduction == "none" else grad
+        return g * m, None, None, None, None
+
+
+def _check_target(input: Tensor, target: Tensor) -> None:
+    if target.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {target.dtype._legacy[:-6]}"
+        )
+    if input.ndim >= 2 and input.shape[0] != target.shape[0]:
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+            f"({target.shape[0]})."
+        )
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices ``target`` under log-probabilities ``input``.
+
+    ``input`` is (N, C), (C,) or (N, C, d1, ...); ``target`` holds class indices.
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_target(input, target)
+    x, t = input, target._data.astype(np.int64)
+    if x.ndim == 1:
+        x, t = x.unsqueeze(0), t.reshape(1)
+    elif x.ndim > 2:  # (N, C, d1, ...) -> (N * d1 * ..., C)
+        c = x.shape[1]
+        x = x.permute(0, *range(2, x.ndim), 1).reshape(-1, c)
+        t = t.reshape(-1)
+    c = x.shape[1]
+    bad = (t != ignore_index) & ((t < 0) | (t >= c))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    w = weight._data if weight is not None else None
+    out = NllLoss.apply(x, t, w, ignore_index, reduction)
+    if reduction == "none" and input.ndim > 2:
+        out = out.reshape((input.shape[0],) + tuple(input.shape[2:]))
+    elif reduction == "none" and input.ndim == 1:
+        out = out.reshape(())
+    return out
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average=None, ignore_index: int = -100, reduce=None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """log_softmax over the class dim followed by nll_loss; ``target`` may also hold class
+    probabilities (same shape as ``input``)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    class_dim = 0 if input.ndim == 1 else 1
+    logp = log_softmax(input, class_dim)
+    if target.is_floating_point():
+        return _soft_cross_entropy(logp, target, weight, reduction, label_smoothing, class_dim)
+    loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0.0:
+        return loss
+    c = input.shape[class_dim]
+    w = weight.reshape((c,) + (1,) * (input.ndim - class_dim - 1)) if weight is not None else 1
+    smooth = -(logp * w).sum(class_dim)
+    keep = Tensor._make((target._data != ignore_index).astype(input._data.dtype))
+    smooth = smooth * keep
+    if reduction == "mean":
+        if weight is not None:
+            wt = weight._data[np.where(target._data == ignore_index, 0, target._data)]
+            denom = float((wt * keep._data).sum())
+        else:
+            denom = float(keep._data.sum())
+        smooth = smooth.sum() / denom
+    else:
+        smooth = _reduce(smooth, reduction)
+    return loss * (1 - label_smoothing) + smooth * (label_smoothing / c)
+
+
+def _soft_cross_entropy(logp, target, weight, reduction, label_smoothing, class_dim):
+    if logp.shape != target.shape:
+        raise RuntimeError(
+            f"Expected target size {list(logp.shape)}, got {list(target.shape)}"
+        )
+    c = logp.shape[class_dim]
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / c
+    terms = logp * target
+    if weight is not None:
+        terms = terms * weight.reshape((c,) + (1,) * (logp.ndim - class_dim - 1))
+    loss = -terms.sum(class_dim)
+    if reduction == "mean":
+        n = loss.numel() if loss.ndim else 1
+        return loss.sum() / n
+    return _reduce(loss, reduction)
+
+
+def _warn_size(input: Tensor, target: Tensor) -> None:
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """Mean squared error (x - y)^2."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _warn_size(input, target)
+    d = input - target
+    loss = d * d
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
