@@ -1,0 +1,144 @@
+"""Layers against PyTorch: the same constructor call in both libraries must give the same repr,
+state_dict keys and shapes and the same init scale; with PyTorch's weights loaded, the same
+outputs and gradients."""
+
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch", reason="PyTorch (the oracle) is not installed")
+
+# (constructor, input shapes, kwargs for the call); layers built identically in both libraries
+LAYERS = [
+    (lambda nn: nn.Linear(5, 3), [(4, 5)]),
+    (lambda nn: nn.Linear(5, 3, bias=False), [(2, 4, 5)]),
+    (lambda nn: nn.Bilinear(2, 3, 4), [(5, 2), (5, 3)]),
+    (lambda nn: nn.Conv1d(3, 4, 3, stride=2, padding=1), [(2, 3, 9)]),
+    (lambda nn: nn.Conv2d(3, 6, 3), [(2, 3, 7, 6)]),
+    (lambda nn: nn.Conv2d(4, 6, (3, 2), stride=2, padding=1, groups=2, bias=False), [(1, 4, 6, 7)]),
+    (lambda nn: nn.Conv2d(2, 3, 3, padding="same", padding_mode="reflect"), [(1, 2, 5, 5)]),
+    (lambda nn: nn.Conv2d(2, 3, 3, padding=2, padding_mode="circular"), [(1, 2, 5, 5)]),
+    (lambda nn: nn.Conv2d(2, 3, 3, padding=1, padding_mode="replicate"), [(2, 5, 5)]),
+    (lambda nn: nn.ConvTranspose2d(4, 2, 3, stride=2, output_padding=1), [(1, 4, 3, 3)]),
+    (lambda nn: nn.ConvTranspose1d(2, 4, 2, stride=2), [(2, 2, 5)]),
+    (lambda nn: nn.MaxPool2d(2), [(2, 3, 6, 6)]),
+    (lambda nn: nn.MaxPool2d(3, 2, 1, ceil_mode=True), [(1, 2, 7, 7)]),
+    (lambda nn: nn.AvgPool2d(3, stride=2, padding=1), [(1, 2, 7, 7)]),
+    (lambda nn: nn.AdaptiveAvgPool2d((1, 1)), [(2, 3, 5, 4)]),
+    (lambda nn: nn.AdaptiveMaxPool2d(2), [(2, 3, 5, 4)]),
+    (lambda nn: nn.Flatten(), [(2, 3, 4)]),
+    (lambda nn: nn.Unflatten(1, (2, 3)), [(4, 6)]),
+    (lambda nn: nn.Identity(), [(3,)]),
+    (lambda nn: nn.Softmax(dim=1), [(3, 4)]),
+    (lambda nn: nn.LogSoftmax(dim=-1), [(3, 4)]),
+    (lambda nn: nn.ZeroPad2d((1, 2, 0, 1)), [(1, 1, 3, 3)]),
+    (lambda nn: nn.ReflectionPad1d(2), [(1, 2, 5)]),
+    (lambda nn: nn.Fold((4, 5), 2), [(2, 12, 12)]),
+    (lambda nn: nn.Unfold(2, padding=1), [(2, 3, 4, 4)]),
+    (lambda nn: nn.Sequential(nn.Conv2d(1, 4, 3), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(36, 10), nn.LogSoftmax(1)), [(2, 1, 8, 8)]),
+]
+
+
+def _to_ember(sd):
+    return {k: ember.tensor(v.detach().numpy()) for k, v in sd.items()}
+
+
+@pytest.mark.parametrize("make,shapes", LAYERS, ids=lambda x: "" if callable(x) else str(x))
+def test_layer_matches_torch(make, shapes):
+    e, t = make(ember.nn), make(torch.nn)
+    assert repr(e) == repr(t).replace("torch.", "ember.")
+    e_sd, t_sd = e.state_dict(), t.state_dict()
+    assert list(e_sd) == list(t_sd)
+    assert [tuple(v.shape) for v in e_sd.values()] == [tuple(v.shape) for v in t_sd.values()]
+    e.load_state_dict(_to_ember(t_sd))
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    e_in = [ember.tensor(a, requires_grad=True) for a in arrays]
+    t_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+    e_out, t_out = e(*e_in), t(*t_in)
+    np.testing.assert_allclose(e_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-5,
+                               atol=1e-5)
+    up = rng.standard_normal(tuple(t_out.shape)).astype(np.float32)
+    (e_out * ember.tensor(up)).sum().backward()
+    (t_out * torch.tensor(up)).sum().backward()
+    for a, b in zip(e_in, t_in):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-5)
+    for (name, p), (_, q) in zip(e.named_parameters(), t.named_parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-4, atol=1e-5,
+                                   err_msg=name)
+
+
+@pytest.mark.parametrize("make", [
+    lambda nn: nn.Linear(300, 200),
+    lambda nn: nn.Conv2d(16, 32, 3),
+    lambda nn: nn.ConvTranspose2d(16, 32, 3),
+    lambda nn: nn.Bilinear(20, 30, 40),
+    lambda nn: nn.Embedding(500, 64),
+])
+def test_default_init_has_torchs_scale(make):
+    ember.manual_seed(0)
+    torch.manual_seed(0)
+    e, t = make(ember.nn), make(torch.nn)
+    for (name, p), (_, q) in zip(e.named_parameters(), t.named_parameters()):
+        a, b = p.detach().numpy(), q.detach().numpy()
+        assert a.dtype == b.dtype == np.float32
+        if a.size >= 1000:  # enough samples for the spread to be a stable estimate
+            np.testing.assert_allclose(a.std(), b.std(), rtol=0.1, err_msg=name)
+        np.testing.assert_allclose(np.abs(a).max(), np.abs(b).max(), rtol=0.25, err_msg=name)
+
+
+def test_embedding_padding_and_pretrained():
+    emb = ember.nn.Embedding(5, 3, padding_idx=1)
+    assert (emb.weight.detach().numpy()[1] == 0).all()
+    out = emb(ember.tensor([[1, 2], [1, 4]]))
+    out.sum().backward()
+    g = emb.weight.grad.numpy()
+    assert (g[1] == 0).all() and (g[2] == 1).all() and (g[0] == 0).all()
+    pre = ember.nn.Embedding.from_pretrained(ember.ones(4, 2))
+    assert not pre.weight.requires_grad and repr(pre) == "Embedding(4, 2)"
+    with pytest.raises(IndexError, match="index out of range in self"):
+        emb(ember.tensor([7]))
+
+
+def test_dropout_train_eval():
+    ember.manual_seed(0)
+    d = ember.nn.Dropout(0.25)
+    x = ember.ones(10000)
+    y = d(x).numpy()
+    assert set(np.unique(y).tolist()) <= {0.0, float(np.float32(1 / 0.75))}
+    assert abs((y == 0).mean() - 0.25) < 0.02
+    d.eval()
+    assert d(x) is x
+    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1"):
+        ember.nn.Dropout(1.5)
+    d2 = ember.nn.Dropout2d(0.5)
+    y2 = d2(ember.ones(4, 8, 3, 3)).numpy()
+    assert all(len(np.unique(y2[i, c])) == 1 for i in range(4) for c in range(8))
+
+
+def test_conv_constructor_errors_match_torch():
+    for nn in (ember.nn, torch.nn):
+        with pytest.raises(ValueError, match="in_channels must be divisible by groups"):
+            nn.Conv2d(3, 6, 3, groups=2)
+        with pytest.raises(ValueError, match="padding_mode must be one of"):
+            nn.Conv2d(3, 6, 3, padding_mode="bad")
+        with pytest.raises(ValueError, match="padding='same' is not supported for strided"):
+            nn.Conv2d(3, 6, 3, stride=2, padding="same")
+
+
+def test_losses_modules_match_torch():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((6, 4)).astype(np.float32)
+    t = rng.integers(0, 4, 6)
+    w = np.array([1.0, 2.0, 0.5, 1.5], np.float32)
+    for make in (lambda nn, L: nn.CrossEntropyLoss(weight=L.tensor(w), label_smoothing=0.1),
+                 lambda nn, L: nn.NLLLoss(reduction="sum"),
+                 lambda nn, L: nn.CrossEntropyLoss(ignore_index=2)):
+        e = make(ember.nn, ember)(ember.tensor(x), ember.tensor(t))
+        tt = make(torch.nn, torch)(torch.tensor(x), torch.tensor(t))
+        np.testing.assert_allclose(e.item(), tt.item(), rtol=1e-5)
+    e = ember.nn.MSELoss()(ember.tensor(x), ember.zeros(6, 4))
+    np.testing.assert_allclose(e.item(), (x**2).mean(), rtol=1e-5)
+    assert "weight" in dict(ember.nn.CrossEntropyLoss(weight=ember.ones(3)).named_buffers())
