@@ -36,6 +36,38 @@ LAYERS = [
     (lambda nn: nn.ReflectionPad1d(2), [(1, 2, 5)]),
     (lambda nn: nn.Fold((4, 5), 2), [(2, 12, 12)]),
     (lambda nn: nn.Unfold(2, padding=1), [(2, 3, 4, 4)]),
+    (lambda nn: nn.ReLU(), [(3, 4)]),
+    (lambda nn: nn.ReLU6(), [(3, 4)]),
+    (lambda nn: nn.LeakyReLU(0.2), [(3, 4)]),
+    (lambda nn: nn.PReLU(3), [(2, 3, 4)]),
+    (lambda nn: nn.ELU(0.5), [(3, 4)]),
+    (lambda nn: nn.SELU(), [(3, 4)]),
+    (lambda nn: nn.CELU(2.0), [(3, 4)]),
+    (lambda nn: nn.GELU(), [(3, 4)]),
+    (lambda nn: nn.GELU("tanh"), [(3, 4)]),
+    (lambda nn: nn.SiLU(), [(3, 4)]),
+    (lambda nn: nn.Mish(), [(3, 4)]),
+    (lambda nn: nn.Sigmoid(), [(3, 4)]),
+    (lambda nn: nn.Tanh(), [(3, 4)]),
+    (lambda nn: nn.Hardtanh(-0.5, 0.7), [(3, 4)]),
+    (lambda nn: nn.Hardsigmoid(), [(3, 4)]),
+    (lambda nn: nn.Hardswish(), [(3, 4)]),
+    (lambda nn: nn.Softplus(beta=2, threshold=1), [(3, 4)]),
+    (lambda nn: nn.Softsign(), [(3, 4)]),
+    (lambda nn: nn.Tanhshrink(), [(3, 4)]),
+    (lambda nn: nn.Threshold(0.1, 20.0), [(3, 4)]),
+    (lambda nn: nn.LogSigmoid(), [(3, 4)]),
+    (lambda nn: nn.Hardshrink(0.3), [(3, 4)]),
+    (lambda nn: nn.Softshrink(0.3), [(3, 4)]),
+    (lambda nn: nn.GLU(1), [(3, 4)]),
+    (lambda nn: nn.BatchNorm1d(3), [(5, 3)]),
+    (lambda nn: nn.BatchNorm2d(3), [(4, 3, 2, 2)]),
+    (lambda nn: nn.BatchNorm2d(3, affine=False, track_running_stats=False), [(4, 3, 2, 2)]),
+    (lambda nn: nn.LayerNorm(4), [(3, 4)]),
+    (lambda nn: nn.LayerNorm([3, 4], elementwise_affine=False), [(2, 3, 4)]),
+    (lambda nn: nn.GroupNorm(2, 4), [(3, 4, 2, 3)]),
+    (lambda nn: nn.InstanceNorm2d(3, affine=True), [(2, 3, 4, 4)]),
+    (lambda nn: nn.LocalResponseNorm(3), [(2, 5, 3, 3)]),
     (lambda nn: nn.Sequential(nn.Conv2d(1, 4, 3), nn.MaxPool2d(2), nn.Flatten(),
                               nn.Linear(36, 10), nn.LogSoftmax(1)), [(2, 1, 8, 8)]),
 ]
@@ -142,3 +174,22 @@ def test_losses_modules_match_torch():
     e = ember.nn.MSELoss()(ember.tensor(x), ember.zeros(6, 4))
     np.testing.assert_allclose(e.item(), (x**2).mean(), rtol=1e-5)
     assert "weight" in dict(ember.nn.CrossEntropyLoss(weight=ember.ones(3)).named_buffers())
+
+
+def test_batchnorm_running_stats_and_eval_match_torch():
+    rng = np.random.default_rng(3)
+    for momentum in (0.1, None):
+        e = ember.nn.BatchNorm2d(3, momentum=momentum)
+        t = torch.nn.BatchNorm2d(3, momentum=momentum)
+        for _ in range(3):
+            x = rng.standard_normal((4, 3, 5, 5)).astype(np.float32) * 2 + 1
+            e(ember.tensor(x))
+            t(torch.tensor(x))
+        for key in ("running_mean", "running_var", "num_batches_tracked"):
+            np.testing.assert_allclose(e.state_dict()[key].numpy(), t.state_dict()[key].numpy(),
+                                       rtol=1e-5, err_msg=key)
+        e.eval()
+        t.eval()
+        x = rng.standard_normal((2, 3, 5, 5)).astype(np.float32)
+        np.testing.assert_allclose(e(ember.tensor(x)).detach().numpy(),
+                                   t(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -1,0 +1,164 @@
+"""Normalisation: batch_norm, layer_norm, group_norm, instance_norm, local_response_norm,
+and ``normalize``.
+
+Each is written with Tensor ops (mean, subtract, rsqrt, multiply), so gradients of any order
+follow from the ops' own rules. Running statistics are updated in place outside the graph,
+with PyTorch's unbiased variance for ``running_var``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...tensor import Tensor
+
+
+def _normalize(x: Tensor, dims: tuple, eps: float):
+    """(x - mean) / sqrt(var + eps) over ``dims`` (biased variance), plus mean and var."""
+    mean = x.mean(dims, keepdim=True)
+    d = x - mean
+    var = (d * d).mean(dims, keepdim=True)
+    return d * (var + eps).rsqrt(), mean, var
+
+
+def _channel_shape(x: Tensor) -> tuple:
+    return (1, -1) + (1,) * (x.ndim - 2)
+
+
+def _update_running(running: Tensor, batch: np.ndarray, momentum: float) -> None:
+    r = running._data
+    r *= 1 - momentum
+    r += (momentum * batch).astype(r.dtype, copy=False)
+    if running._ver is not None:
+        running._ver[0] += 1
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dim 1) over the batch and spatial dims.
+
+    In training the batch statistics are used and the running ones updated with ``momentum``
+    (running_var with the unbiased estimate); in eval the running statistics are used.
+    """
+    if input.ndim < 2:
+        raise ValueError(f"Expected 2D or higher input (got {input.ndim}D input)")
+    dims = (0,) + tuple(range(2, input.ndim))
+    c = input.shape[1]
+    if training:
+        n = input.numel() // c
+        if n == 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size "
+                f"{input.shape}"
+            )
+        y, mean, var = _normalize(input, dims, eps)
+        if running_mean is not None:
+            _update_running(running_mean, mean._data.reshape(c), momentum)
+        if running_var is not None:
+            _update_running(running_var, var._data.reshape(c) * (n / (n - 1)), momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("running_mean and running_var must be defined in eval mode")
+        shape = _channel_shape(input)
+        y = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
+    if weight is not None:
+        y = y * weight.reshape(_channel_shape(input))
+    if bias is not None:
+        y = y + bias.reshape(_channel_shape(input))
+    return y
+
+
+def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the trailing ``normalized_shape`` dims of every sample."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if tuple(input.shape[input.ndim - k:]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}"
+        )
+    y, _, _ = _normalize(input, tuple(range(input.ndim - k, input.ndim)), eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise each group of channels of every sample."""
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(
+            f"Expected number of channels in input to be divisible by num_groups, but got "
+            f"input of shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    grouped = input.reshape(n, num_groups, -1)
+    y, _, _ = _normalize(grouped, (2,), eps)
+    y = y.reshape(input.shape)
+    if weight is not None:
+        y = y * weight.reshape(_channel_shape(input))
+    if bias is not None:
+        y = y + bias.reshape(_channel_shape(input))
+    return y
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None,
+                  running_var: Tensor | None = None, weight: Tensor | None = None,
+                  bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel of each sample over its spatial dims."""
+    if not use_input_stats:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    dims = tuple(range(2, input.ndim))
+    y, mean, var = _normalize(input, dims, eps)
+    c = input.shape[1]
+    n = int(np.prod(input.shape[2:]))
+    if running_mean is not None:
+        _update_running(running_mean, mean._data.reshape(-1, c).mean(0), momentum)
+    if running_var is not None:
+        unbiased = var._data.reshape(-1, c) * (n / max(n - 1, 1))
+        _update_running(running_var, unbiased.mean(0), momentum)
+    if weight is not None:
+        y = y * weight.reshape(_channel_shape(input))
+    if bias is not None:
+        y = y + bias.reshape(_channel_shape(input))
+    return y
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                        k: float = 1.0) -> Tensor:
+    """x / (k + alpha * mean of x^2 over ``size`` neighbouring channels)^beta."""
+    from .padding import pad
+    from .pooling import avg_pool2d
+
+    if input.ndim < 3:
+        raise ValueError(
+            f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)"
+        )
+    if input.numel() == 0:
+        return input
+    sq = (input * input).unsqueeze(1)
+    n, c = input.shape[:2]
+    if input.ndim == 3:
+        div = pad(sq, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        rest = input.shape[2:]
+        div = sq.reshape(n, 1, c, int(np.prod(rest[:-1])), rest[-1])
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        from .pooling import avg_pool3d
+
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1).reshape(input.shape)
+    div = (div * alpha + k) ** beta
+    return input / div
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out=None) -> Tensor:
+    """x / max(||x||_p, eps) along ``dim``."""
+    norm = input.norm(p, dim, keepdim=True).clamp_min(eps)
+    return input / norm.expand_as(input)
