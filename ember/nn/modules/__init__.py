@@ -86,6 +86,7 @@ from .pooling import (
     MaxPool3d,
     MaxUnpool2d,
 )
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sparse import Embedding
 
 __all__ = [
@@ -103,5 +104,6 @@ __all__ = [
     "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid", "Mish", "PReLU", "ReLU",
     "ReLU6", "RReLU", "Sigmoid", "SiLU", "Softplus", "Softshrink", "Softsign", "Tanh",
     "Tanhshrink", "Threshold", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d",
-    "InstanceNorm2d", "InstanceNorm3d", "GroupNorm", "LayerNorm", "LocalResponseNorm",
+    "InstanceNorm2d", "InstanceNorm3d", "GroupNorm", "LayerNorm", "LocalResponseNorm", "RNN",
+    "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "RNNBase", "RNNCellBase",
 ]
