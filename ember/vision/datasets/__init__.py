@@ -1,0 +1,6 @@
+"""Datasets, mirroring ``torchvision.datasets``."""
+
+from .mnist import EMNIST, KMNIST, MNIST, FashionMNIST
+from .vision import VisionDataset
+
+__all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST"]
