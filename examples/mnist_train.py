@@ -1,179 +1,230 @@
-"""Train a 784-256-10 MLP on real MNIST with Ember's tensors and autograd: the main job.
+"""The main job: train a classifier on real MNIST with Ember, end to end.
 
-Data: the official MNIST test set (10,000 images) in ``--root`` (or ``$EMBER_DATA``), split
-8,000 for training and the held-out 2,000 for testing. Shows a progress bar per epoch (tqdm when
-installed, a plain one otherwise), per-epoch loss and accuracy, and saves a PNG of the curves
-and a grid of test images with their predicted labels (when matplotlib is installed).
+Data: the MNIST files in ``--root`` (or ``$EMBER_DATA``); with only the official test set
+available (10,000 images), the first 8,000 train (7,000 train + 1,000 validation) and the last
+2,000 are the held-out test set. Shows a progress bar per epoch (tqdm when installed), per-epoch
+train/validation loss and accuracy, the final test accuracy; keeps the best model by validation
+accuracy in a checkpoint (``--resume`` continues from it; Ctrl-C saves and stops cleanly); saves
+a PNG of the curves and of test images with their predicted labels (needs matplotlib).
 
-    python examples/mnist_train.py --root ../shared/data --epochs 3
+    python examples/mnist_train.py --root ../shared/data --model mlp --epochs 3
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 import ember
-
-MNIST_FILES = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
-
-
-def read_idx(path: Path) -> np.ndarray:
-    """An IDX file (MNIST's format, gzipped or not) as a NumPy array."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape)
+import ember.nn as nn
+import ember.nn.functional as F
+from ember.utils.data import DataLoader, Subset, random_split
+from ember.vision import datasets, transforms
 
 
-def load_mnist(root: Path):
-    folder = root / "mnist" if (root / "mnist").is_dir() else root
-    missing = [f for f in MNIST_FILES if not (folder / f).exists()]
-    if missing:
-        sys.exit(f"MNIST not found in {folder} (missing {', '.join(missing)}); pass --root")
-    images = read_idx(folder / MNIST_FILES[0]).astype(np.float32) / 255.0
-    labels = read_idx(folder / MNIST_FILES[1]).astype(np.int64)
-    images = (images.reshape(len(images), -1) - 0.1307) / 0.3081
-    return ember.from_numpy(images), ember.from_numpy(labels)
+def build_model(name: str) -> nn.Module:
+    """mlp: note 004's 784-256-64-10; cnn: a LeNet-style network; resnet: two residual blocks."""
+    if name == "mlp":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 64),
+                             nn.ReLU(), nn.Linear(64, 10))
+    if name == "cnn":
+        return nn.Sequential(nn.Conv2d(1, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Conv2d(16, 32, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                             nn.Linear(32 * 4 * 4, 128), nn.ReLU(), nn.Linear(128, 10))
+    if name == "resnet":
+        return SmallResNet()
+    raise SystemExit(f"unknown model {name!r}: choose mlp, cnn or resnet")
 
 
-def progress(iterable, total: int, desc: str):
-    """tqdm when installed, else a plain carriage-return progress line."""
+class ResidualBlock(nn.Module):
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(channels)
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        return F.relu(x + self.bn2(self.conv2(y)))
+
+
+class SmallResNet(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16),
+                                  nn.ReLU(), nn.MaxPool2d(2))
+        self.blocks = nn.Sequential(ResidualBlock(16), ResidualBlock(16))
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 10))
+
+    def forward(self, x):
+        return self.head(self.blocks(self.stem(x)))
+
+
+def progress(loader, desc: str):
+    """tqdm when installed, else a plain progress line; both show live loss and throughput."""
     try:
         from tqdm import tqdm
 
-        return tqdm(iterable, total=total, desc=desc, leave=False)
+        return tqdm(loader, desc=desc, leave=False, unit="batch")
     except ImportError:
-        return _plain_progress(iterable, total, desc)
+        return _PlainProgress(loader, desc)
 
 
-def _plain_progress(iterable, total: int, desc: str):
-    start = time.perf_counter()
-    for i, item in enumerate(iterable, 1):
-        yield item
-        if i % 10 == 0 or i == total:
-            rate = i / max(time.perf_counter() - start, 1e-9)
-            print(f"\r{desc} {i}/{total} ({rate:.0f} batch/s)", end="", flush=True)
-    print("\r" + " " * 60 + "\r", end="")
+class _PlainProgress:
+    def __init__(self, loader, desc: str) -> None:
+        self.loader, self.desc, self.postfix = loader, desc, ""
+
+    def set_postfix_str(self, text: str) -> None:
+        self.postfix = text
+
+    def __iter__(self):
+        start, total = time.perf_counter(), len(self.loader)
+        for i, batch in enumerate(self.loader, 1):
+            yield batch
+            if i % 20 == 0 or i == total:
+                rate = i / max(time.perf_counter() - start, 1e-9)
+                print(f"\r{self.desc} {i}/{total} {rate:.0f} batch/s {self.postfix}", end="",
+                      flush=True)
+        print("\r" + " " * 79 + "\r", end="")
 
 
-class MLP:
-    """784-256-10 with ReLU; parameters initialised like nn.Linear (uniform, fan-in bound)."""
-
-    def __init__(self, sizes=(784, 256, 10)) -> None:
-        self.params = []
-        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-            bound = 1 / fan_in**0.5
-            w = (ember.rand(fan_in, fan_out) * 2 - 1) * bound
-            b = (ember.rand(fan_out) * 2 - 1) * bound
-            self.params += [w.requires_grad_(), b.requires_grad_()]
-
-    def __call__(self, x):
-        w1, b1, w2, b2 = self.params
-        return (x @ w1 + b1).relu() @ w2 + b2
-
-
-def cross_entropy(logits, target):
-    """Mean negative log-likelihood of ``target`` under softmax(logits)."""
-    log_probs = logits - logits.logsumexp(dim=1, keepdim=True)
-    return -log_probs[ember.arange(len(target)), target].mean()
-
-
-def evaluate(model, x, y, batch_size: int = 1000):
-    correct, loss = 0, 0.0
+def evaluate(model: nn.Module, loader) -> tuple[float, float]:
+    model.eval()
+    loss, correct, n = 0.0, 0, 0
     with ember.no_grad():
-        for i in range(0, len(x), batch_size):
-            out = model(x[i : i + batch_size])
-            loss += cross_entropy(out, y[i : i + batch_size]).item() * len(out)
-            correct += (out.argmax(1) == y[i : i + batch_size]).sum().item()
-    return loss / len(x), correct / len(x)
+        for x, y in loader:
+            out = model(x)
+            loss += F.cross_entropy(out, y, reduction="sum").item()
+            correct += (out.argmax(1) == y).sum().item()
+            n += len(y)
+    return loss / n, correct / n
 
 
-def save_plot(history: dict, model, x_test, y_test, path: Path) -> None:
+def save_plot(history: dict, model: nn.Module, test_set, path: Path) -> None:
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print("matplotlib is not installed: no plot saved (pip install matplotlib)")
+        print("matplotlib is not installed, so no plot was saved (pip install matplotlib)")
         return
+    images = ember.stack([test_set[i][0] for i in range(16)])
+    labels = [test_set[i][1] for i in range(16)]
+    model.eval()
     with ember.no_grad():
-        pred = model(x_test[:16]).argmax(1)
-    fig = plt.figure(figsize=(10, 6))
-    ax = fig.add_subplot(2, 2, 1)
-    ax.plot(history["train_loss"], label="train")
-    ax.plot(history["test_loss"], label="test")
+        pred = model(images).argmax(1).tolist()
+    fig = plt.figure(figsize=(11, 5))
+    epochs = range(1, len(history["train_loss"]) + 1)
+    ax = fig.add_subplot(2, 3, 1)
+    ax.plot(epochs, history["train_loss"], "o-", label="train")
+    ax.plot(epochs, history["val_loss"], "o-", label="validation")
     ax.set(title="loss", xlabel="epoch")
     ax.legend()
-    ax = fig.add_subplot(2, 2, 3)
-    ax.plot(history["train_acc"], label="train")
-    ax.plot(history["test_acc"], label="test")
+    ax = fig.add_subplot(2, 3, 4)
+    ax.plot(epochs, history["train_acc"], "o-", label="train")
+    ax.plot(epochs, history["val_acc"], "o-", label="validation")
     ax.set(title="accuracy", xlabel="epoch")
     ax.legend()
-    images = x_test[:16].numpy().reshape(-1, 28, 28)
     for k in range(16):
-        ax = fig.add_subplot(4, 8, 8 * (k // 4) + 5 + k % 4)
-        ax.imshow(images[k], cmap="gray")
-        ok = pred[k].item() == y_test[k].item()
-        ax.set_title(f"{pred[k].item()}", color="green" if ok else "red", fontsize=9)
+        ax = fig.add_subplot(4, 6, 6 * (k // 4) + 3 + k % 4)
+        ax.imshow(images[k, 0].numpy(), cmap="gray")
+        ax.set_title(str(pred[k]), color="green" if pred[k] == labels[k] else "red", fontsize=9)
         ax.axis("off")
+    fig.suptitle("Ember on MNIST: curves and test predictions (green = correct)")
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
     print(f"saved {path}")
 
 
 def main(argv=None) -> float:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--root", default=os.environ.get("EMBER_DATA", "../shared/data"))
+    p = argparse.ArgumentParser(description="Train an MNIST classifier with Ember.")
+    p.add_argument("--root", default=os.environ.get("EMBER_DATA", "../shared/data"),
+                   help="folder with the MNIST files (or set EMBER_DATA)")
+    p.add_argument("--download", action="store_true", help="download MNIST if missing")
+    p.add_argument("--model", default="mlp", choices=["mlp", "cnn", "resnet"])
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=0.1)
+    p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--train-size", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=0)
+    p.add_argument("--checkpoint", default="mnist_checkpoint.pt")
+    p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
     p.add_argument("--plot", default="mnist_train.png")
     args = p.parse_args(argv)
 
     ember.manual_seed(args.seed)
-    x, y = load_mnist(Path(args.root))
-    x_train, y_train = x[: args.train_size], y[: args.train_size]
-    x_test, y_test = x[8000:], y[8000:]
-    model = MLP()
-    history = {k: [] for k in ("train_loss", "train_acc", "test_loss", "test_acc")}
-    n_batches = (len(x_train) + args.batch_size - 1) // args.batch_size
-    for epoch in range(1, args.epochs + 1):
-        start = time.perf_counter()
-        order = ember.randperm(len(x_train))
-        batches = (order[i : i + args.batch_size] for i in range(0, len(x_train), args.batch_size))
-        for idx in progress(batches, n_batches, f"epoch {epoch}/{args.epochs}"):
-            loss = cross_entropy(model(x_train[idx]), y_train[idx])
-            for w in model.params:
-                w.grad = None
-            loss.backward()
-            with ember.no_grad():
-                for w in model.params:
-                    w -= args.lr * w.grad
-        train_loss, train_acc = evaluate(model, x_train, y_train)
-        test_loss, test_acc = evaluate(model, x_test, y_test)
-        for k, v in zip(history, (train_loss, train_acc, test_loss, test_acc)):
-            history[k].append(v)
-        seconds = time.perf_counter() - start
-        print(
-            f"epoch {epoch}: train loss {train_loss:.4f} acc {train_acc:.4f} | "
-            f"test loss {test_loss:.4f} acc {test_acc:.4f} | {len(x_train) / seconds:.0f} img/s"
-        )
-    print(f"test accuracy: {history['test_acc'][-1]:.4f}")
+    tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
+    try:
+        full = datasets.MNIST(args.root, train=False, transform=tf, download=args.download)
+    except RuntimeError as e:
+        sys.exit(f"{e} (looked in {os.path.abspath(args.root)}; pass --root or --download)")
+    train_val = Subset(full, range(8000))
+    test_set = Subset(full, range(8000, 10000))
+    train_set, val_set = random_split(train_val, [7000, 1000],
+                                      generator=ember.Generator().manual_seed(args.seed))
+    train_loader = DataLoader(train_set, args.batch_size, shuffle=True, num_workers=args.workers)
+    val_loader = DataLoader(val_set, 500)
+    test_loader = DataLoader(test_set, 500)
+
+    model = build_model(args.model)
+    optimizer = ember.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
+    history = {k: [] for k in ("train_loss", "train_acc", "val_loss", "val_acc")}
+    start_epoch, best_acc = 1, 0.0
+    if args.resume and os.path.exists(args.checkpoint):
+        ckpt = ember.load(args.checkpoint)
+        model.load_state_dict(ckpt["model"])
+        optimizer.load_state_dict(ckpt["optimizer"])
+        start_epoch, best_acc, history = ckpt["epoch"] + 1, ckpt["best_acc"], ckpt["history"]
+        print(f"resumed from {args.checkpoint} (epoch {ckpt['epoch']}, best {best_acc:.4f})")
+
+    def checkpoint(epoch: int) -> None:
+        ember.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                    "epoch": epoch, "best_acc": best_acc, "history": history,
+                    "args": vars(args)}, args.checkpoint)
+
+    print(f"model {args.model}: {sum(p.numel() for p in model.parameters()):,} parameters, "
+          f"{len(train_set)} train / {len(val_set)} validation / {len(test_set)} test images")
+    epoch = start_epoch - 1
+    try:
+        for epoch in range(start_epoch, args.epochs + 1):
+            model.train()
+            start, seen = time.perf_counter(), 0
+            bar = progress(train_loader, f"epoch {epoch}/{args.epochs}")
+            for x, y in bar:
+                loss = F.cross_entropy(model(x), y)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                seen += len(y)
+                bar.set_postfix_str(f"loss {loss.item():.3f} "
+                                    f"{seen / (time.perf_counter() - start):.0f} img/s")
+            train_loss, train_acc = evaluate(model, train_loader)
+            val_loss, val_acc = evaluate(model, val_loader)
+            for k, v in zip(history, (train_loss, train_acc, val_loss, val_acc)):
+                history[k].append(v)
+            print(f"epoch {epoch}: train loss {train_loss:.4f} acc {train_acc:.4f} | "
+                  f"val loss {val_loss:.4f} acc {val_acc:.4f} | "
+                  f"{seen / (time.perf_counter() - start):.0f} img/s")
+            if val_acc > best_acc:
+                best_acc = val_acc
+                checkpoint(epoch)
+    except KeyboardInterrupt:
+        checkpoint(epoch)
+        print(f"\ninterrupted: checkpoint saved to {args.checkpoint} (resume with --resume)")
+        return best_acc
+    if os.path.exists(args.checkpoint):
+        model.load_state_dict(ember.load(args.checkpoint)["model"])
+    _, test_acc = evaluate(model, test_loader)
+    print(f"test accuracy (best validation model): {test_acc:.4f}")
     if args.plot:
-        save_plot(history, model, x_test, y_test, Path(args.plot))
-    return history["test_acc"][-1]
+        save_plot(history, model, test_set, Path(args.plot))
+    return test_acc
 
 
 if __name__ == "__main__":

@@ -100,11 +100,23 @@ class MNIST(VisionDataset):
         prefix = "train" if self.train else "t10k"
         return f"{prefix}-images-idx3-ubyte", f"{prefix}-labels-idx1-ubyte"
 
+    def _folders(self) -> list[str]:
+        """Where to look: torchvision's ``root/MNIST/raw``, then ``root/mnist`` and ``root``
+        (so a plain folder of the four IDX files works too)."""
+        return [self.raw_folder, os.path.join(self.root, type(self).__name__.lower()), self.root]
+
+    def _locate(self, name: str) -> str | None:
+        for folder in self._folders():
+            path = _find(folder, name)
+            if path:
+                return path
+        return None
+
     def _check_exists(self) -> bool:
-        return all(_find(self.raw_folder, f) for f in self._files())
+        return all(self._locate(f) for f in self._files())
 
     def _load_data(self):
-        images, labels = (read_idx(_find(self.raw_folder, f)) for f in self._files())
+        images, labels = (read_idx(self._locate(f)) for f in self._files())
         return Tensor._make(images), Tensor._make(labels.astype(np.int64))
 
     def __getitem__(self, index: int):
