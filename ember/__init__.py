@@ -67,7 +67,10 @@ class layout:
 strided = layout("strided")
 sparse_coo = layout("sparse_coo")
 __version__ = "0.1.0"
-from . import nn  # noqa: E402
-from . import optim  # noqa: E402
+from . import (  # noqa: E402
+    linalg,
+    nn,
+    optim,  # noqa: E402
+    utils,  # noqa: E402
+)
 from .serialization import load, save  # noqa: E402
-from . import utils  # noqa: E402
