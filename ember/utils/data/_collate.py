@@ -56,12 +56,11 @@ def default_collate(batch):
     elem = batch[0]
     if isinstance(elem, Tensor):
         shape = elem._data.shape
-        for x in batch:
+        for i, x in enumerate(batch):
             if x._data.shape != shape:
                 raise RuntimeError(
                     "stack expects each tensor to be equal size, but got "
-                    f"{list(shape)} at entry 0 and {list(x._data.shape)} at entry "
-                    f"{batch.index(x)}"
+                    f"{list(shape)} at entry 0 and {list(x._data.shape)} at entry {i}"
                 )
         return _stack([x._data for x in batch])
     if isinstance(elem, np.ndarray):
