@@ -78,7 +78,7 @@ class _PlainProgress:
     def __init__(self, loader, desc: str) -> None:
         self.loader, self.desc, self.postfix = loader, desc, ""
 
-    def set_postfix_str(self, text: str) -> None:
+    def set_postfix_str(self, text: str, refresh: bool = True) -> None:
         self.postfix = text
 
     def __iter__(self):
@@ -118,20 +118,17 @@ def save_plot(history: dict, model: nn.Module, test_set, path: Path) -> None:
     model.eval()
     with ember.no_grad():
         pred = model(images).argmax(1).tolist()
-    fig = plt.figure(figsize=(11, 5))
+    fig = plt.figure(figsize=(12, 5.5))
+    grid = fig.add_gridspec(4, 9)
     epochs = range(1, len(history["train_loss"]) + 1)
-    ax = fig.add_subplot(2, 3, 1)
-    ax.plot(epochs, history["train_loss"], "o-", label="train")
-    ax.plot(epochs, history["val_loss"], "o-", label="validation")
-    ax.set(title="loss", xlabel="epoch")
-    ax.legend()
-    ax = fig.add_subplot(2, 3, 4)
-    ax.plot(epochs, history["train_acc"], "o-", label="train")
-    ax.plot(epochs, history["val_acc"], "o-", label="validation")
-    ax.set(title="accuracy", xlabel="epoch")
-    ax.legend()
+    for row, (key, title) in enumerate([("loss", "loss"), ("acc", "accuracy")]):
+        ax = fig.add_subplot(grid[2 * row : 2 * row + 2, 0:4])
+        ax.plot(epochs, history[f"train_{key}"], "o-", label="train")
+        ax.plot(epochs, history[f"val_{key}"], "o-", label="validation")
+        ax.set(title=title, xlabel="epoch")
+        ax.legend()
     for k in range(16):
-        ax = fig.add_subplot(4, 6, 6 * (k // 4) + 3 + k % 4)
+        ax = fig.add_subplot(grid[k // 4, 5 + k % 4])
         ax.imshow(images[k, 0].numpy(), cmap="gray")
         ax.set_title(str(pred[k]), color="green" if pred[k] == labels[k] else "red", fontsize=9)
         ax.axis("off")
@@ -203,7 +200,8 @@ def main(argv=None) -> float:
                 optimizer.step()
                 seen += len(y)
                 bar.set_postfix_str(f"loss {loss.item():.3f} "
-                                    f"{seen / (time.perf_counter() - start):.0f} img/s")
+                                    f"{seen / (time.perf_counter() - start):.0f} img/s",
+                                    refresh=False)
             train_loss, train_acc = evaluate(model, train_loader)
             val_loss, val_acc = evaluate(model, val_loader)
             for k, v in zip(history, (train_loss, train_acc, val_loss, val_acc)):
