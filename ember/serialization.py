@@ -38,7 +38,8 @@ class _Pickler(pickle.Pickler):
 
             key = id(obj)
             if key not in self.seen:
-                self.arrays.append(np.ascontiguousarray(obj._data))
+                a = obj._data  # (np.ascontiguousarray would turn a 0-d array into 1-d)
+                self.arrays.append(a if a.flags.c_contiguous else a.copy())
                 self.seen[key] = len(self.arrays) - 1
             kind = "parameter" if isinstance(obj, Parameter) else "tensor"
             return (kind, self.seen[key], bool(obj._rg))

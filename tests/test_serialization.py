@@ -24,6 +24,8 @@ def test_round_trip_nested_objects(tmp_path):
         "device": ember.device("cpu"),
         "shape": ember.Size([2, 3]),
         "none": None,
+        "scalar": ember.tensor(3),
+        "strided": ember.ones(3, 4).t(),
     }
     path = tmp_path / "ckpt.pt"
     ember.save(obj, path)
@@ -35,6 +37,8 @@ def test_round_trip_nested_objects(tmp_path):
     assert back["dtype"] is ember.float64 and back["device"] == ember.device("cpu")
     assert back["shape"] == ember.Size([2, 3]) and back["betas"] == (0.9, 0.999)
     assert back["epoch"] == 3 and back["none"] is None
+    assert back["scalar"].shape == () and back["scalar"].item() == 3
+    assert back["strided"].shape == (4, 3)
 
 
 def test_model_and_optimizer_state_round_trip():
