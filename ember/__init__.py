@@ -67,10 +67,28 @@ class layout:
 strided = layout("strided")
 sparse_coo = layout("sparse_coo")
 __version__ = "0.1.0"
-from . import (  # noqa: E402
-    linalg,
-    nn,
-    optim,  # noqa: E402
-    utils,  # noqa: E402
-)
-from .serialization import load, save  # noqa: E402
+
+# Heavier subpackages load on first use, so that ``import ember`` stays close to NumPy's time.
+_LAZY = ("nn", "optim", "utils", "linalg", "vision", "serialization", "return_types")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")
+
+
+def save(obj, f, *args, **kwargs) -> None:
+    """Save ``obj`` (see ``ember.serialization.save``): a zip of arrays, written atomically."""
+    from .serialization import save as _save
+
+    _save(obj, f, *args, **kwargs)
+
+
+def load(f, *args, **kwargs):
+    """Load what ``save`` wrote, without ever running code from the file."""
+    from .serialization import load as _load
+
+    return _load(f, *args, **kwargs)

@@ -6,9 +6,6 @@ machine (they are not PyTorch's numbers: its Mersenne Twister streams are not re
 
 from __future__ import annotations
 
-import json
-import secrets
-
 import numpy as np
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's initial seed in a fresh process
@@ -30,6 +27,8 @@ class Generator:
 
     def seed(self) -> int:
         """Reseed from the OS's entropy and return the new seed."""
+        import secrets
+
         s = secrets.randbits(63)
         self.manual_seed(s)
         return s
@@ -39,12 +38,16 @@ class Generator:
 
     def get_state(self):
         """The generator state as a uint8 tensor (feed it back to ``set_state``)."""
+        import json
+
         from .ops.creation import tensor
 
         blob = json.dumps({"seed": self._seed, "state": self.np.bit_generator.state})
         return tensor(list(blob.encode()), dtype="uint8")
 
     def set_state(self, state) -> Generator:
+        import json
+
         data = json.loads(bytes(np.asarray(state, dtype=np.uint8).tolist()).decode())
         self._seed = data["seed"]
         bit = np.random.PCG64()
