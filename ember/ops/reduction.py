@@ -9,6 +9,7 @@ import numpy as np
 from .. import dtypes as _dt
 from .. import return_types as _rt
 from ..autograd.node import Op
+from ..backend.reduce import fast_sum
 from ..tensor import Tensor, register_methods
 from ._util import np_dtype, wrap_dim, wrap_dims
 
@@ -34,6 +35,10 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, x, axis, keepdim, dtype):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
+        if dtype is None:
+            y = fast_sum(x, axis, keepdim)
+            if y is not None:
+                return y
         return np.sum(x, axis=axis, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
@@ -80,7 +85,11 @@ class Mean(Op):
     @staticmethod
     def forward(ctx, x, axis, keepdim, dtype):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
-        ctx.count = x.size if axis is None else int(np.prod([x.shape[a] for a in axis]))
+        ctx.count = count = x.size if axis is None else int(np.prod([x.shape[a] for a in axis]))
+        if dtype is None:
+            y = fast_sum(x, axis, keepdim)
+            if y is not None:
+                return y / x.dtype.type(builtins.max(count, 1))
         return np.mean(x, axis=axis, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
