@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import engine
 from . import node as _node
 from .grad_mode import state
+
+_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using autograd.grad "
+    "when creating the graph to avoid this. If you have to use this function, make sure to reset "
+    "the .grad fields of your parameters to None after use to break the cycle and avoid the leak."
+)
 
 
 def _tuple(x) -> tuple:
@@ -65,24 +74,27 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
              grad_variables=None, inputs=None) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the graph's leaves."""
     outputs = _tuple(tensors)
-    grads = _make_grads(outputs, _tuple(grad_tensors or grad_variables), create_graph)
+    if grad_tensors is None:
+        grad_tensors = grad_variables
+    grads = _make_grads(outputs, _tuple(grad_tensors), create_graph)
     _check_outputs(outputs)
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph:
+        warnings.warn(_CYCLE, UserWarning, stacklevel=2)
     if inputs is None:
         engine.run(outputs, grads, retain_graph, create_graph)
         return
     inputs = _tuple(inputs)
     if not inputs:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    for t in inputs:
+        if t.grad_fn is not None:
+            t.retain_grad()  # PyTorch too: the engine then fills a non-leaf input's .grad
     got = engine.run(outputs, grads, retain_graph, create_graph, [_node._edge(t) for t in inputs])
     for t, g in zip(inputs, got):
-        if g is None:
-            continue
-        if t.grad_fn is None:
+        if g is not None and t.grad_fn is None:
             engine.accumulate(t, g)
-        else:
-            t._grad = g if t._grad is None else t._grad + g
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bool = False,
@@ -109,12 +121,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
         retain_graph = create_graph
     got = engine.run(outs, grads, retain_graph, create_graph, [_node._edge(t) for t in ins])
     result = []
-    for t, g in zip(ins, got):
+    for i, (t, g) in enumerate(zip(ins, got)):
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior."
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior."
                 )
             if materialize_grads:
                 g = _node.Tensor._make(np.zeros_like(t._data))
@@ -122,8 +134,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
             g = g.detach()
         result.append(g)
     return tuple(result)
-
-
 
 
 __all__ = ["backward", "grad", "state"]

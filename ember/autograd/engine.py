@@ -195,7 +195,7 @@ def _call(n, gs):
             r = hook(tuple(gs))
             if r is not None:
                 gs = list(r)
-    out = n._apply(gs)
+    out = n._apply(gs) if not state.anomaly else _apply_traced(n, gs)
     if not isinstance(out, tuple):
         out = (out,)
     if n._hooks:
@@ -203,9 +203,27 @@ def _call(n, gs):
             r = hook(out, tuple(gs))
             if r is not None:
                 out = tuple(r) if isinstance(r, (tuple, list)) else (r,)
-    if state.anomaly:
+    if state.anomaly and state.anomaly_check_nan:
         _check_nan(n, out)
     return out
+
+
+def _apply_traced(n, gs):
+    """Under anomaly mode: on any error in a backward, first show where its forward ran."""
+    try:
+        return n._apply(gs)
+    except Exception:
+        _warn_trace(n)
+        raise
+
+
+def _warn_trace(n) -> None:
+    if n._trace:
+        warnings.warn(
+            f"Error detected in {n.name()}. Traceback of forward call that caused the error:\n"
+            f"{n._trace}",
+            stacklevel=3,
+        )
 
 
 def _free(n) -> None:
@@ -217,10 +235,5 @@ def _free(n) -> None:
 def _check_nan(n, out) -> None:
     for i, g in enumerate(out):
         if g is not None and np.isnan(g._data).any():
-            if n._trace:
-                warnings.warn(
-                    f"Error detected in {n.name()}. Traceback of forward call that caused the "
-                    f"error:\n{n._trace}",
-                    stacklevel=2,
-                )
+            _warn_trace(n)
             raise RuntimeError(f"Function '{n.name()}' returned nan values in its {i}th output.")

@@ -8,11 +8,13 @@ graph node: ``Op.apply`` builds it only when the graph is being recorded.
 
 from __future__ import annotations
 
+import re
 import traceback
 import weakref
 
 import numpy as np
 
+from .. import dtypes as _dtypes
 from .grad_mode import state
 
 Tensor = None  # set by ember.tensor once the Tensor class exists (breaks the import cycle)
@@ -65,7 +67,7 @@ class Node:
         return _RemovableHandle(hooks, fn)
 
     def __repr__(self) -> str:
-        return f"<{self._name} object at {id(self):#x}>"
+        return f"<{self._name.rsplit('::', 1)[-1]} object at {id(self):#x}>"
 
     def __call__(self, *grads):
         return self._apply(list(grads))
@@ -129,15 +131,7 @@ class _Saved:
     def unpack(self, node):
         ver = self.ver
         if ver is not None and ver[0] != self.version:
-            t = self.tensor
-            d = t.dtype if t is not None else "?"
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{d} {list(self.array.shape)}], which is output "
-                f"{self.out_idx} of {node._name}, is at version {ver[0]}; expected version "
-                f"{self.version} instead. Hint: the backtrace further above can show the "
-                "operation that failed to compute its gradient."
-            )
+            raise RuntimeError(self._version_error(node, ver[0]))
         if self.tensor is not None:
             return self.tensor
         t = Tensor._make(self.array)  # an output: re-attach it to this node, as PyTorch does
@@ -146,6 +140,33 @@ class _Saved:
         t._out_idx = self.out_idx
         t._ver = ver
         return t
+
+    def _version_error(self, node, now: int) -> str:
+        """PyTorch's message: the saved tensor's type, shape, producer and versions."""
+        t = self.tensor
+        if t is None:  # a saved output: produced by this node
+            fn, idx = node, self.out_idx
+        else:
+            fn, idx = t.grad_fn, t._out_idx
+        kind = _dtypes._FROM_NP[self.array.dtype]._legacy
+        who = f", which is output {idx} of {_short_name(fn)}," if fn is not None else ""
+        hint = (
+            "the backtrace further above can show the operation that failed to compute its "
+            "gradient."
+            if state.anomaly
+            else "enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with ember.autograd.set_detect_anomaly(True, check_nan=False)."
+        )
+        return (
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [ember.{kind} {list(self.array.shape)}]{who} is at version "
+            f"{now}; expected version {self.version} instead. Hint: {hint}"
+        )
+
+
+def _short_name(fn) -> str:
+    """``MulBackward0`` -> ``Mul``, as PyTorch names a tensor's producer in errors."""
+    return re.sub(r"Backward\d*$", "", fn.name())
 
 
 class Op(Node):
