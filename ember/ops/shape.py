@@ -1,32 +1,94 @@
-"""Shape ops. View ops return NumPy views, so writes through a view reach its base."""
+"""Shape ops. View ops return NumPy views, so writes through a view reach its base; ops that copy
+in PyTorch (cat, stack, repeat, flip, roll, ...) copy here too."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from .. import dtypes as _dt
+from ..autograd.grad_mode import state
 from ..autograd.node import Op
 from ..tensor import Tensor, register_methods
 from ._util import fmt_shape, shape_arg, wrap_dim
+from .indexing import IndexAdd
+from .pointwise import _cast
+
+
+def _type_name(dt: _dt.dtype) -> str:
+    """PyTorch's scalar type name: 'Float', 'Long', 'Bool' ..."""
+    return dt._legacy[: -len("Tensor")]
+
+
+def _unique_dims(dims, ndim: int) -> tuple:
+    """Wrap dims, keeping their order; PyTorch's error for a repeated one."""
+    out = tuple(wrap_dim(d, ndim) for d in dims)
+    seen = set()
+    for d in out:
+        if d in seen:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        seen.add(d)
+    return out
+
+
+def _dims_arg(dims) -> tuple:
+    """``f(0, 1)``, ``f((0, 1))`` or ``f([0, 1])`` -> (0, 1)."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = dims[0]
+    return tuple(int(d) for d in dims)
+
+
+def _share_version(outs: tuple, base: Tensor) -> tuple:
+    """Make every output of a multi-output view op a view of ``base`` (Op.apply does only #0)."""
+    if base._ver is None:
+        base._ver = [0]
+    root = base if base._base is None else base._base
+    for o in outs:
+        o._ver, o._base = base._ver, root
+    return outs
+
+
+def _check_tensors(tensors, name: str) -> None:
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+            f"{type(tensors).__name__}"
+        )
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
+
+
+# ---- view / reshape -----------------------------------------------------------------------
 
 
 def _infer_shape(shape: tuple, numel: int) -> tuple:
-    """Resolve one ``-1`` in ``shape``; PyTorch's error when the sizes don't match."""
-    neg = [i for i, s in enumerate(shape) if s == -1]
-    if len(neg) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    if any(s < -1 for s in shape):
-        raise RuntimeError(f"invalid shape dimension {min(shape)}")
+    """Resolve one ``-1`` in ``shape``; PyTorch's errors when the sizes don't match."""
+    neg = -1
     known = 1
-    for s in shape:
-        if s != -1:
+    for i, s in enumerate(shape):
+        if s == -1:
+            if neg >= 0:
+                raise RuntimeError("only one dimension can be inferred")
+            neg = i
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                               f"{fmt_shape(shape)}")
+        else:
             known *= s
-    if neg:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{fmt_shape(shape)}' is invalid for input of size {numel}")
-        shape = shape[: neg[0]] + (numel // known,) + shape[neg[0] + 1 :]
-    elif known != numel:
-        raise RuntimeError(f"shape '{fmt_shape(shape)}' is invalid for input of size {numel}")
-    return shape
+    if neg >= 0:
+        if known == 0:
+            if numel == 0:
+                raise RuntimeError(
+                    f"cannot reshape tensor of 0 elements into shape {fmt_shape(shape)} because "
+                    "the unspecified dimension size -1 can be any value and is ambiguous"
+                )
+        elif numel % known == 0:
+            return shape[:neg] + (numel // known,) + shape[neg + 1 :]
+    elif known == numel:
+        return shape
+    raise RuntimeError(f"shape '{fmt_shape(shape)}' is invalid for input of size {numel}")
 
 
 class View(Op):
@@ -47,7 +109,24 @@ class View(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        # a view only renames the elements: the gradient takes the input's shape back
         return grad.reshape(ctx.shape), None
+
+
+class Unsqueeze(View):
+    pass
+
+
+class Squeeze(View):  # squeeze()
+    pass
+
+
+class Squeeze1(View):  # squeeze(dim)
+    _name = "SqueezeBackward1"
+
+
+class Squeeze2(View):  # squeeze(dims)
+    _name = "SqueezeBackward2"
 
 
 class Reshape(Op):
@@ -62,15 +141,42 @@ class Reshape(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        # d/dx reshape(x) = reshape back
         return grad.reshape(ctx.shape), None
 
 
-def view(input: Tensor, *shape) -> Tensor:
-    """The same data with a new shape; errors when the strides don't allow a view."""
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
-        from .. import dtypes as _dt
+def _view_dtype(input: Tensor, dtype) -> Tensor:
+    """Reinterpret the bits as ``dtype``; the last dim scales by the ratio of element sizes."""
+    a = input._data
+    new = _dt.parse(dtype)
+    old = input.dtype
+    if new.itemsize != a.itemsize:
+        what = f"to view {_type_name(old)} as {_type_name(new)} (different element sizes)"
+        if a.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if a.shape[-1] != 1 and a.strides[-1] != a.itemsize:
+            raise RuntimeError(
+                f"self.stride(-1) must be 1 {what}, but got {a.strides[-1] // a.itemsize}"
+            )
+        ratio = new.itemsize // a.itemsize
+        if ratio > 1 and a.shape[-1] % ratio:
+            raise RuntimeError(
+                f"self.size(-1) must be divisible by {ratio} {what}, but got {a.shape[-1]}"
+            )
+    try:
+        v = a.view(_dt.to_numpy_dtype(new))
+    except ValueError as e:
+        raise RuntimeError(f"view(): cannot view {old} as {new}: {e}") from None
+    return _share_version((Tensor._make(v),), input)[0]
 
-        return Tensor._make(input._data.view(_dt.to_numpy_dtype(_dt.parse(shape[0]))))  # bits
+
+def view(input: Tensor, *shape) -> Tensor:
+    """The same data with a new shape (a view); errors when the strides allow none.
+
+    ``view(dtype)`` reinterprets the bits instead, as PyTorch (outside the graph).
+    """
+    if len(shape) == 1 and isinstance(shape[0], (_dt.dtype, str, type, np.dtype)):
+        return _view_dtype(input, shape[0])
     return View.apply(input, _infer_shape(shape_arg(shape), input._data.size))
 
 
@@ -87,11 +193,72 @@ def reshape(input: Tensor, *shape) -> Tensor:
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
+    """``view(other.shape)``."""
     return view(input, other._data.shape)
 
 
 def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    """``reshape(other.shape)``."""
     return reshape(input, other._data.shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims ``start_dim..end_dim`` into one (a view when the strides allow it)."""
+    a = input._data
+    if a.ndim == 0:
+        return reshape(input, (1,))
+    s, e = wrap_dim(start_dim, a.ndim), wrap_dim(end_dim, a.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    n = 1
+    for k in a.shape[s : e + 1]:
+        n *= k
+    return reshape(input, a.shape[:s] + (n,) + a.shape[e + 1 :])
+
+
+def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    """Split dim ``dim`` into ``sizes`` (one may be -1); always a view."""
+    d = wrap_dim(dim, input.ndim)
+    sizes = shape_arg((sizes,))
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    size = input._data.shape[d]
+    if sizes.count(-1) > 1:
+        raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be inferred")
+    prod = 1
+    for s in sizes:
+        if s != -1:
+            prod *= s
+    if (prod != size if -1 not in sizes else prod == 0 or size % prod):
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+            f"({size}) in the input tensor"
+        )
+    if -1 in sizes:
+        sizes = tuple(size // prod if s == -1 else s for s in sizes)
+    shape = input._data.shape
+    return View.apply(input, shape[:d] + sizes + shape[d + 1 :])
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """Insert a size-1 dimension at ``dim`` (a view)."""
+    a = input._data
+    d = wrap_dim(dim, a.ndim + 1)
+    return Unsqueeze.apply(input, a.shape[:d] + (1,) + a.shape[d:])
+
+
+def squeeze(input: Tensor, dim=None) -> Tensor:
+    """Drop size-1 dimensions: all of them, or those among ``dim`` (an int or a tuple)."""
+    a = input._data
+    if dim is None:
+        op, shape = Squeeze, tuple(s for s in a.shape if s != 1)
+    else:
+        op = Squeeze2 if isinstance(dim, (tuple, list)) else Squeeze1
+        dims = _unique_dims(dim if op is Squeeze2 else (dim,), a.ndim)
+        shape = tuple(s for i, s in enumerate(a.shape) if not (s == 1 and i in dims))
+    return op.apply(input, shape)
 
 
 class Expand(Op):
@@ -103,21 +270,22 @@ class Expand(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, None  # the engine sums back to the input's shape
+        # the engine sums the gradient back over the broadcast dims
+        return grad, None
 
 
 def expand(input: Tensor, *sizes) -> Tensor:
-    """Broadcast to ``sizes`` without copying (-1 keeps a dimension)."""
+    """Broadcast to ``sizes`` without copying (-1 keeps a dimension); a view with stride 0."""
     sizes = shape_arg(sizes)
     a = input._data
     if len(sizes) < a.ndim:
         raise RuntimeError(
             f"expand({input.type()}{{{fmt_shape(a.shape)}}}, size={fmt_shape(sizes)}): the "
-            "number of sizes provided ({}) must be greater or equal to the number of dimensions "
-            "in the tensor ({})".format(len(sizes), a.ndim)
+            f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({a.ndim})"
         )
     lead = len(sizes) - a.ndim
-    shape = []
+    shape = list(sizes)
     for i, s in enumerate(sizes):
         cur = a.shape[i - lead] if i >= lead else None
         if s == -1:
@@ -126,19 +294,81 @@ def expand(input: Tensor, *sizes) -> Tensor:
                     f"The expanded size of the tensor (-1) isn't allowed in a leading, "
                     f"non-existing dimension {i}"
                 )
-            s = cur
+            shape[i] = cur
         elif cur is not None and cur != s and cur != 1:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
                 f"non-singleton dimension {i}.  Target sizes: {fmt_shape(sizes)}.  Tensor sizes: "
                 f"{fmt_shape(a.shape)}"
             )
-        shape.append(s)
+        elif s < 0:
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {s}: {fmt_shape(sizes)}"
+            )
     return Expand.apply(input, tuple(shape))
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """``expand(other.shape)``."""
     return expand(input, other._data.shape)
+
+
+def _broadcast_shape(shapes, tensors: bool) -> tuple:
+    """The common broadcast shape; PyTorch's message for tensors or for plain shapes."""
+    n = max((len(s) for s in shapes), default=0)
+    out = [1] * n
+    for i, shape in enumerate(shapes):
+        for k in range(-1, -1 - len(shape), -1):
+            s, c = shape[k], out[k]
+            if s == c or s == 1:
+                continue
+            if c == 1:
+                out[k] = s
+                continue
+            if tensors:
+                raise RuntimeError(
+                    f"The size of tensor a ({c}) must match the size of tensor b ({s}) at "
+                    f"non-singleton dimension {n + k}"
+                )
+            raise RuntimeError(
+                f"Attempting to broadcast a dimension of length {s} at {k}! Mismatching argument "
+                f"at index {i} had {tuple(shape)}; but expected shape should be broadcastable to "
+                f"{out}"
+            )
+    return tuple(out)
+
+
+def broadcast_shapes(*shapes):
+    """The shape that tensors of ``shapes`` broadcast to (an int counts as a 1-d shape)."""
+    from ..tensor import Size
+
+    norm = []
+    for s in shapes:
+        if isinstance(s, (int, np.integer)):
+            s = (int(s),)
+        elif not isinstance(s, (tuple, list)):
+            raise RuntimeError(
+                "Input shapes should be of type ints, a tuple of ints, or a list of ints, got "
+                f"{s}"
+            )
+        norm.append(tuple(s))
+    return Size(_broadcast_shape(norm, False))
+
+
+def broadcast_to(input: Tensor, size) -> Tensor:
+    """``expand(size)``."""
+    return expand(input, size)
+
+
+def broadcast_tensors(*tensors) -> tuple:
+    """Expand every tensor to their common broadcast shape (views)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
+    shape = _broadcast_shape([t._data.shape for t in tensors], True)
+    return tuple(expand(t, shape) for t in tensors)
+
+
+# ---- permutations ------------------------------------------------------------------------
 
 
 class Permute(Op):
@@ -151,13 +381,13 @@ class Permute(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        # the inverse permutation
         return grad.permute(*np.argsort(ctx.dims).tolist()), None
 
 
 def permute(input: Tensor, *dims) -> Tensor:
     """Reorder dimensions (a view)."""
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = dims[0]
+    dims = _dims_arg(dims)
     n = input._data.ndim
     if len(dims) != n:
         raise RuntimeError(
@@ -165,7 +395,7 @@ def permute(input: Tensor, *dims) -> Tensor:
             f"length of the desired ordering of dimensions i.e. input.dim() = {n} is not equal "
             f"to len(dims) = {len(dims)}"
         )
-    dims = tuple(wrap_dim(int(d), n) for d in dims)
+    dims = tuple(wrap_dim(d, n) for d in dims)
     if len(set(dims)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     return Permute.apply(input, dims)
@@ -181,7 +411,16 @@ class Transpose(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        # a swap is its own inverse
         return grad.transpose(ctx.d0, ctx.d1), None, None
+
+
+class T(Transpose):
+    pass
+
+
+class T1d(View):  # t() of a 0-d or 1-d tensor
+    _name = "TBackward0"
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
@@ -194,49 +433,47 @@ swapaxes = swapdims = transpose
 
 
 def t(input: Tensor) -> Tensor:
-    """Transpose a matrix; 0-d and 1-d tensors come back as they are."""
+    """Transpose a matrix; 0-d and 1-d tensors come back as they are (views)."""
     n = input._data.ndim
     if n > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
     if n < 2:
-        return View.apply(input, input._data.shape)
-    return Transpose.apply(input, 0, 1)
+        return T1d.apply(input, input._data.shape)
+    return T.apply(input, 0, 1)
 
 
-def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    """Insert a size-1 dimension at ``dim``."""
-    a = input._data
-    d = wrap_dim(dim, a.ndim + 1)
-    return View.apply(input, a.shape[:d] + (1,) + a.shape[d:])
+def movedim(input: Tensor, source, destination) -> Tensor:
+    """Move dims from ``source`` to ``destination`` positions (a permute view)."""
+    if isinstance(source, int) != isinstance(destination, int):
+        raise TypeError(
+            f"movedim() received an invalid combination of arguments - got "
+            f"({type(source).__name__}, {type(destination).__name__}), but expected one of: "
+            "(int source, int destination) or (tuple of ints source, tuple of ints destination)"
+        )
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+            f"the same number of dims as destination ({dst} dims)"
+        )
+    n = input.ndim
+    src_w = [wrap_dim(s, n) for s in src]
+    dst_w = [wrap_dim(s, n) for s in dst]
+    if len(set(src_w)) != len(src_w):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
+    if len(set(dst_w)) != len(dst_w):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
+    order = [i for i in range(n) if i not in src_w]
+    for d, s in sorted(zip(dst_w, src_w)):
+        order.insert(d, s)
+    return Permute.apply(input, tuple(order))
 
 
-def squeeze(input: Tensor, dim=None) -> Tensor:
-    """Drop size-1 dimensions (all, or those in ``dim``)."""
-    a = input._data
-    if dim is None:
-        dims = range(a.ndim)
-    elif isinstance(dim, (tuple, list)):
-        dims = [wrap_dim(d, a.ndim) for d in dim]
-    else:
-        dims = [wrap_dim(dim, a.ndim)]
-    shape = tuple(s for i, s in enumerate(a.shape) if not (i in dims and s == 1))
-    return View.apply(input, shape)
+moveaxis = movedim
 
 
-def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge dims ``start_dim..end_dim`` into one."""
-    a = input._data
-    if a.ndim == 0:
-        return reshape(input, (1,))
-    s, e = wrap_dim(start_dim, a.ndim), wrap_dim(end_dim, a.ndim)
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if s == e:
-        return input
-    n = 1
-    for k in a.shape[s : e + 1]:
-        n *= k
-    return reshape(input, a.shape[:s] + (n,) + a.shape[e + 1 :])
+# ---- copies ----------------------------------------------------------------------------
 
 
 class Contiguous(Op):
@@ -248,6 +485,7 @@ class Contiguous(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        # identity
         return grad
 
 
@@ -261,118 +499,209 @@ def contiguous(input: Tensor, memory_format=None) -> Tensor:
 class Clone(Op):
     @staticmethod
     def forward(ctx, x):
-        return np.array(x, copy=True)
+        return x.copy(order="K")  # keeps the strides, as PyTorch's preserve_format
 
     @staticmethod
     def backward(ctx, grad):
+        # identity
         return grad
 
 
 def clone(input: Tensor, *, memory_format=None) -> Tensor:
-    """A copy that stays in the graph."""
+    """A copy that stays in the graph (same strides as ``input`` when it is dense)."""
     return Clone.apply(input)
 
 
-
-def _parts_shapes(tensors, dim: int, name: str):
-    if not isinstance(tensors, (list, tuple)):
-        raise TypeError(
-            f"{name}(): argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}"
-        )
-    if len(tensors) == 0:
-        raise ValueError(f"{name}(): expected a non-empty list of Tensors")
+# ---- joins -------------------------------------------------------------------------------
 
 
 class Cat(Op):
     @staticmethod
-    def forward(ctx, dim, *arrays):
-        ctx.dim = dim
-        ctx.sizes = [a.shape[dim] for a in arrays]
-        return np.concatenate(arrays, axis=dim)
+    def forward(ctx, dim, keep, *arrays):
+        ctx.dim, ctx.keep = dim, keep
+        ctx.sizes = [a.shape[dim] for a, k in zip(arrays, keep) if k]
+        return np.concatenate([a for a, k in zip(arrays, keep) if k], axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        pieces = grad.split(ctx.sizes, ctx.dim)  # the gradient splits back by input sizes
-        return (None, *pieces)
+        # the gradient splits back by the input sizes; skipped legacy empties get empties
+        pieces = iter(grad.split(ctx.sizes, ctx.dim))
+        return (None, None, *[next(pieces) if k else grad.new_zeros(0) for k in ctx.keep])
 
 
-def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
-    """Concatenate along an existing dim (dtypes promote; legacy 1-D empties are skipped)."""
-    from .. import dtypes as _dt
-    from .pointwise import _cast
+def _join_dtype(tensors) -> np.dtype:
+    dt = tensors[0]._data.dtype
+    for t in tensors[1:]:
+        if t._data.dtype != dt:
+            dt = _dt.promote_types(_dt._FROM_NP[dt], t.dtype).np
+    return dt
 
-    _parts_shapes(tensors, dim, "cat")
-    ts = [t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)] or [tensors[0]]
-    ref = ts[0]
-    if ref.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+
+def _write_out(out: Tensor | None, result: Tensor) -> Tensor:
+    """``out=``: take the result's values (resizing ``out`` when its shape differs)."""
+    if out is None:
+        return result
+    if out._data.shape == result._data.shape:
+        np.copyto(out._data, result._data, casting="unsafe")
+    else:
+        out._data = result._data.astype(out._data.dtype)
+    if out._ver is None:
+        out._ver = [0]
+    out._ver[0] += 1
+    return out
+
+
+def cat(tensors, dim: int = 0, *, axis: int | None = None, out: Tensor | None = None) -> Tensor:
+    """Concatenate along an existing dim; dtypes promote; legacy 1-d empty tensors are skipped.
+
+    ``axis`` is PyTorch's NumPy-style alias of ``dim``.
+    """
+    _check_tensors(tensors, "cat")
+    if not tensors:
+        raise ValueError("ember.cat(): expected a non-empty list of Tensors")
+    if axis is not None:
+        dim = axis
+    keep = []
+    ref = None
+    for i, t in enumerate(tensors):
+        a = t._data
+        if a.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+        k = not (a.ndim == 1 and a.shape[0] == 0)
+        keep.append(k)
+        if k and ref is None:
+            ref = a
+    if ref is None:  # only legacy empties: the result is one
+        keep[0], ref = True, tensors[0]._data
     d = wrap_dim(dim, ref.ndim)
-    dt = ref.dtype
-    for t in ts[1:]:
-        dt = _dt.promote_types(dt, t.dtype)
-    for i, t in enumerate(ts):
-        if t.ndim != ref.ndim:
+    for i, (t, k) in enumerate(zip(tensors, keep)):
+        s = t._data.shape
+        if not k or s == ref.shape:
+            continue
+        if len(s) != ref.ndim:
             raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}"
+                f"Tensors must have same number of dimensions: got {ref.ndim} and {len(s)}"
             )
-        for k in range(ref.ndim):
-            if k != d and t.shape[k] != ref.shape[k]:
+        for j in range(ref.ndim):
+            if j != d and s[j] != ref.shape[j]:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size "
-                    f"{ref.shape[k]} but got size {t.shape[k]} for tensor number {i} in the list."
+                    f"{ref.shape[j]} but got size {s[j]} for tensor number {i} in the list."
                 )
-    ts = [_cast(t, dt.np) for t in ts]
-    result = Cat.apply(d, *ts)
-    if out is not None:
-        out._data = result._data
-        return out
-    return result
+    dt = _join_dtype(tensors)
+    ts = [_cast(t, dt) for t in tensors]
+    return _write_out(out, Cat.apply(d, tuple(keep), *ts))
 
 
 concat = concatenate = cat
 
 
-def stack(tensors, dim: int = 0, *, out=None) -> Tensor:
-    """Join equal-shaped tensors along a new dim."""
-    _parts_shapes(tensors, dim, "stack")
-    ref = tensors[0]
-    d = wrap_dim(dim, ref.ndim + 1)
+class Stack(Op):
+    @staticmethod
+    def forward(ctx, dim, *arrays):
+        ctx.dim = dim
+        return np.stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # each input gets its slice of the new dim
+        return (None, *grad.unbind(ctx.dim))
+
+
+def stack(tensors, dim: int = 0, *, axis: int | None = None, out: Tensor | None = None) -> Tensor:
+    """Join equal-shaped tensors along a new dim (dtypes promote)."""
+    _check_tensors(tensors, "stack")
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    if axis is not None:
+        dim = axis
+    shape = tensors[0]._data.shape
+    d = wrap_dim(dim, len(shape) + 1)
     for i, t in enumerate(tensors):
-        if t.shape != ref.shape:
+        if t._data.shape != shape:
             raise RuntimeError(
-                f"stack expects each tensor to be equal size, but got {list(ref.shape)} at "
+                f"stack expects each tensor to be equal size, but got {list(shape)} at "
                 f"entry 0 and {list(t.shape)} at entry {i}"
             )
-    return cat([t.unsqueeze(d) for t in tensors], d, out=out)
+    dt = _join_dtype(tensors)
+    return _write_out(out, Stack.apply(d, *[_cast(t, dt) for t in tensors]))
 
 
-def hstack(tensors) -> Tensor:
-    ts = [t.reshape(1) if t.ndim == 0 else t for t in tensors]
-    return cat(ts, 0 if ts[0].ndim == 1 else 1)
+def _nonempty(tensors, name: str) -> None:
+    _check_tensors(tensors, name)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
 
 
-def vstack(tensors) -> Tensor:
-    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)
+def hstack(tensors, *, out: Tensor | None = None) -> Tensor:
+    """Concatenate along dim 1 (dim 0 for 1-d tensors; 0-d ones become 1-d)."""
+    _nonempty(tensors, "hstack")
+    ts = atleast_1d(tuple(tensors))
+    return cat(ts, 0 if ts[0].ndim == 1 else 1, out=out)
+
+
+def vstack(tensors, *, out: Tensor | None = None) -> Tensor:
+    """Concatenate along dim 0 after making every tensor at least 2-d."""
+    _nonempty(tensors, "vstack")
+    return cat(atleast_2d(tuple(tensors)), 0, out=out)
 
 
 row_stack = vstack
 
 
-def dstack(tensors) -> Tensor:
-    ts = []
-    for t in tensors:
-        if t.ndim == 0:
-            t = t.reshape(1, 1, 1)
-        elif t.ndim == 1:
-            t = t.reshape(1, -1, 1)
-        elif t.ndim == 2:
-            t = t.unsqueeze(-1)
-        ts.append(t)
-    return cat(ts, 2)
+def dstack(tensors, *, out: Tensor | None = None) -> Tensor:
+    """Concatenate along dim 2 after making every tensor at least 3-d."""
+    _nonempty(tensors, "dstack")
+    return cat(atleast_3d(tuple(tensors)), 2, out=out)
 
 
-def column_stack(tensors) -> Tensor:
-    return cat([t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors], 1)
+def column_stack(tensors, *, out: Tensor | None = None) -> Tensor:
+    """Concatenate along dim 1; 0-d and 1-d tensors become columns."""
+    _nonempty(tensors, "column_stack")
+    return cat([t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors], 1, out=out)
+
+
+def _atleast(tensors, fix):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(fix(t) for t in tensors[0])
+    out = tuple(fix(t) for t in tensors)
+    return out[0] if len(out) == 1 else out
+
+
+def _at1(t: Tensor) -> Tensor:
+    return t.reshape(1) if t.ndim == 0 else t
+
+
+def _at2(t: Tensor) -> Tensor:
+    if t.ndim == 0:
+        return t.reshape(1, 1)
+    return t.unsqueeze(0) if t.ndim == 1 else t
+
+
+def _at3(t: Tensor) -> Tensor:
+    if t.ndim == 0:
+        return t.reshape(1, 1, 1)
+    if t.ndim == 1:
+        return t.unsqueeze(0).unsqueeze(-1)
+    return t.unsqueeze(-1) if t.ndim == 2 else t
+
+
+def atleast_1d(*tensors):
+    """Each tensor viewed as at least 1-d; one tensor in gives one out, else a tuple."""
+    return _atleast(tensors, _at1)
+
+
+def atleast_2d(*tensors):
+    """Each tensor viewed as at least 2-d (1-d ones become rows)."""
+    return _atleast(tensors, _at2)
+
+
+def atleast_3d(*tensors):
+    """Each tensor viewed as at least 3-d ((n,) -> (1, n, 1), (m, n) -> (m, n, 1))."""
+    return _atleast(tensors, _at3)
+
+
+# ---- slices ------------------------------------------------------------------------------
 
 
 class Narrow(Op):
@@ -384,66 +713,129 @@ class Narrow(Op):
     @staticmethod
     def forward(ctx, x, dim, start, length):
         ctx.shape, ctx.dim, ctx.start = x.shape, dim, start
-        index = [slice(None)] * x.ndim
-        index[dim] = slice(start, start + length)
-        return x[tuple(index)]
+        return x[(slice(None),) * dim + (slice(start, start + length),)]
 
     @staticmethod
     def backward(ctx, grad):
-        from .indexing import IndexAdd
-
-        index = [slice(None)] * len(ctx.shape)
-        index[ctx.dim] = slice(ctx.start, ctx.start + grad.shape[ctx.dim])
-        return IndexAdd.apply(grad, ctx.shape, tuple(index), True), None, None, None
+        # zeros outside the slice
+        key = (slice(None),) * ctx.dim + (slice(ctx.start, ctx.start + grad.shape[ctx.dim]),)
+        return IndexAdd.apply(grad, ctx.shape, key, True), None, None, None
 
 
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
-    """The slice [start, start + length) of ``dim`` (a view)."""
-    if input.ndim == 0:
+    """The slice [start, start + length) of ``dim`` (a view); RuntimeError when out of range."""
+    if input._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    d = wrap_dim(dim, input.ndim)
-    size = input.shape[d]
-    start = int(start)
+    start, length = int(start), int(length)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
+        )
     if start < 0:
         start += size
-    if not 0 <= start <= size:
-        raise IndexError(
-            f"start out of range (expected to be in range of [{-size}, {size}], but got "
-            f"{start})"
-        )
-    if length < 0 or start + length > size:
-        raise RuntimeError(
-            f"start ({start}) + length ({length}) exceeds dimension size ({size})."
-        )
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return Narrow.apply(input, d, start, length)
+
+
+class Select(Op):
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.shape, ctx.key = x.shape, (slice(None),) * dim + (index,)
+        return x[(slice(None),) * dim + (index,)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        # zeros except the selected slice
+        return IndexAdd.apply(grad, ctx.shape, ctx.key, True), None, None
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The ``index``-th slice of ``dim``, with that dim removed (a view)."""
-    if input.ndim == 0:
+    if input._data.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    d = wrap_dim(dim, input.ndim)
-    size = input.shape[d]
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    index = int(index)
     if not -size <= index < size:
         raise IndexError(
             f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
             f"dimension {d}"
         )
-    return narrow(input, d, index % size, 1).squeeze(d)
+    return Select.apply(input, d, index % size)
+
+
+def _zeros_for(grads, shapes) -> list:
+    """Fill the None gradients of a multi-output op with zeros of their output's shape."""
+    like = next(g for g in grads if g is not None)
+    return [g if g is not None else like.new_zeros(s) for g, s in zip(grads, shapes)]
+
+
+class Unbind(Op):
+    is_view = True
+    n_outputs = 2  # really one per slice: set on ctx in forward
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim, ctx.shape = dim, x.shape[:dim] + x.shape[dim + 1 :]
+        ctx.n_outputs = x.shape[dim]
+        return tuple(np.moveaxis(x, dim, 0))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        # the slices' gradients stacked back
+        return stack(_zeros_for(grads, [ctx.shape] * len(grads)), ctx.dim), None
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     """All slices along ``dim`` (views), as a tuple."""
-    d = wrap_dim(dim, input.ndim)
-    return tuple(select(input, d, i) for i in range(input.shape[d]))
+    if input._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = wrap_dim(dim, input._data.ndim)
+    return _share_version(Unbind.apply(input, d), input)
+
+
+class Split(Op):
+    is_view = True
+    n_outputs = 2  # really one per piece: set on ctx in forward
+
+    @staticmethod
+    def forward(ctx, x, dim, sizes):
+        ctx.dim, ctx.n_outputs = dim, len(sizes)
+        ctx.shapes = [x.shape[:dim] + (n,) + x.shape[dim + 1 :] for n in sizes]
+        bounds = np.cumsum(sizes[:-1]).tolist()
+        return tuple(np.split(x, bounds, axis=dim))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        # the pieces' gradients concatenated back
+        return cat(_zeros_for(grads, ctx.shapes), ctx.dim), None, None
+
+
+class SplitWithSizes(Split):
+    pass
+
+
+def _split(input: Tensor, d: int, sizes: list, op=Split) -> tuple:
+    return _share_version(op.apply(input, d, sizes), input)
 
 
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
     """Pieces of ``split_size`` (the last may be smaller) or of the listed sizes (views)."""
-    d = wrap_dim(dim, tensor.ndim)
-    size = tensor.shape[d]
-    if isinstance(split_size_or_sections, int):
-        step = split_size_or_sections
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = wrap_dim(dim, tensor._data.ndim)
+    size = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, (int, np.integer)) or (
+        isinstance(split_size_or_sections, Tensor) and split_size_or_sections.ndim == 0
+    ):
+        step = int(split_size_or_sections)
         if step < 0:
             raise RuntimeError(
                 f"split expects split_size be non-negative, but got split_size={step}"
@@ -454,99 +846,166 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
                 f"{size}"
             )
         sizes = [min(step, size - i) for i in range(0, size, step)] if size else [0]
-    else:
-        sizes = [int(s) for s in split_size_or_sections]
-        if np.sum(sizes) != size:
-            raise RuntimeError(
-                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
-                f"size at dimension {d}), but got split_sizes={sizes}"
-            )
-    out, start = [], 0
-    for n in sizes:
-        out.append(Narrow.apply(tensor, d, start, n))
-        start += n
-    return tuple(out)
+        return _split(tensor, d, sizes)
+    sizes = [int(s) for s in split_size_or_sections]
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(
+            "split_with_sizes expects split_sizes have only non-negative entries, but got "
+            f"split_sizes={sizes}"
+        )
+    if sum(sizes) != size:
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+            f"size at dimension {d}), but got split_sizes={sizes}"
+        )
+    return _split(tensor, d, sizes, SplitWithSizes)
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
-    """Split into ``chunks`` pieces of ceil(size / chunks) (fewer if the size runs out)."""
+    """Split into pieces of ceil(size / chunks); fewer than ``chunks`` when the size runs out."""
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    d = wrap_dim(dim, input.ndim)
-    size = input.shape[d]
-    step = -(-size // chunks) if size else 1
-    return split(input, max(step, 1), d) if size else split(input, [0] * 1, d)
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    if size == 0:
+        return _split(input, d, [0] * chunks)
+    step = -(-size // chunks)
+    return _split(input, d, [min(step, size - i) for i in range(0, size, step)])
 
 
 def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:
-    """Split into n nearly equal parts, or at the given indices (like numpy.array_split)."""
-    d = wrap_dim(dim, input.ndim)
-    size = input.shape[d]
-    if isinstance(indices_or_sections, Tensor):
-        indices_or_sections = indices_or_sections.tolist()
-    if isinstance(indices_or_sections, int):
-        n = indices_or_sections
-        if n <= 0:
+    """``sections`` nearly equal parts, or the pieces between ``indices`` (Python slicing:
+    negative indices count from the end, out-of-range ones clamp); views."""
+    if input._data.ndim == 0:
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    ios = indices_or_sections
+    if isinstance(ios, Tensor):
+        if ios._data.dtype != np.int64:
             raise RuntimeError(
-                f"number of sections must be larger than 0, got {n}"
+                "tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                f"{_type_name(ios.dtype)}"
             )
+        if ios._data.ndim > 1:
+            raise RuntimeError(
+                "tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                f"one-dimensional tensor, but got a tensor with {ios._data.ndim} dims"
+            )
+        ios = ios._data.item() if ios._data.ndim == 0 else ios._data.tolist()
+    if isinstance(ios, (int, np.integer)):
+        n = int(ios)
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
         base, extra = divmod(size, n)
         sizes = [base + 1] * extra + [base] * (n - extra)
-        bounds = np.cumsum([0] + sizes)
-    else:
-        bounds = [0] + [min(max(int(i), 0), size) for i in indices_or_sections] + [size]
+        starts = np.cumsum([0] + sizes[:-1]).tolist()
+        return tuple(Narrow.apply(input, d, s, n) for s, n in zip(starts, sizes))
+    cuts = [None] + [int(i) for i in ios] + [None]
     out = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        a, b = int(a), int(max(b, a))
-        out.append(Narrow.apply(input, d, a, b - a))
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        start, stop, _ = slice(a, b).indices(size)
+        out.append(Narrow.apply(input, d, start, max(stop - start, 0)))
     return tuple(out)
 
 
-def movedim(input: Tensor, source, destination) -> Tensor:
-    """Move dims from ``source`` to ``destination`` positions (a view)."""
-    src = [source] if isinstance(source, int) else list(source)
-    dst = [destination] if isinstance(destination, int) else list(destination)
-    if len(src) != len(dst):
+class Unfold(Op):
+    """Sliding windows of ``size`` every ``step`` along ``dim``, as a new last dim (a view)."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, size, step):
+        ctx.shape, ctx.dim, ctx.size, ctx.step = x.shape, dim, size, step
+        if x.ndim == 0:
+            return x.reshape(1)
+        n = (x.shape[dim] - size) // step + 1
+        st = x.strides
+        shape = x.shape[:dim] + (n,) + x.shape[dim + 1 :] + (size,)
+        strides = st[:dim] + (st[dim] * step,) + st[dim + 1 :] + (st[dim],)
+        return np.lib.stride_tricks.as_strided(x, shape, strides)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # each input element collects the gradients of every window it is in
+        g = FoldWindows.apply(grad, ctx.shape, ctx.dim, ctx.size, ctx.step)
+        return g, None, None, None
+
+
+class FoldWindows(Op):
+    """Unfold's adjoint: sum windows back into a tensor of ``shape``."""
+
+    _name = "UnfoldBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, dim, size, step):
+        ctx.dim, ctx.size, ctx.step = dim, size, step
+        if len(shape) == 0:
+            return g.reshape(())
+        out = np.zeros(shape, g.dtype)
+        n = g.shape[dim]
+        lead = (slice(None),) * dim
+        for k in range(size):
+            out[lead + (slice(k, k + step * (n - 1) + 1, step),)] += g[..., k]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Unfold.apply(grad, ctx.dim, ctx.size, ctx.step), None, None, None, None
+
+
+def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """``Tensor.unfold``: all windows of ``size`` taken every ``step`` along ``dimension``."""
+    a = input._data
+    d = wrap_dim(dimension, a.ndim)
+    max_size = a.shape[d] if a.ndim else 1
+    if size > max_size:
         raise RuntimeError(
-            f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
-            f"the same number of dims as destination ({dst} dims)"
+            f"maximum size for tensor at dimension {d} is {max_size} but size is {size}"
         )
-    n = input.ndim
-    src = [wrap_dim(s, n) for s in src]
-    dst = [wrap_dim(s, n) for s in dst]
-    order = [i for i in range(n) if i not in src]
-    for d, s in sorted(zip(dst, src)):
-        order.insert(d, s)
-    return permute(input, order)
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return Unfold.apply(input, d, size, step)
 
 
-moveaxis = movedim
+# ---- reorderings that copy ---------------------------------------------------------------
 
 
 class Flip(Op):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return np.flip(x, dims).copy()
+        return np.flip(x, dims).copy(order="K")
 
     @staticmethod
     def backward(ctx, grad):
+        # a flip is its own inverse
         return Flip.apply(grad, ctx.dims), None
 
 
 def flip(input: Tensor, *dims) -> Tensor:
     """Reverse the order along ``dims`` (a copy, as PyTorch)."""
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = dims[0]
-    return Flip.apply(input, tuple(wrap_dim(d, input.ndim) for d in dims))
+    return Flip.apply(input, _unique_dims(_dims_arg(dims), input._data.ndim))
 
 
 def fliplr(input: Tensor) -> Tensor:
-    return flip(input, 1)
+    """Flip dim 1 (left/right)."""
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return Flip.apply(input, (1,))
 
 
 def flipud(input: Tensor) -> Tensor:
-    return flip(input, 0)
+    """Flip dim 0 (up/down)."""
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return Flip.apply(input, (0,))
 
 
 class Roll(Op):
@@ -557,51 +1016,217 @@ class Roll(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        neg = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
-        return Roll.apply(grad, neg, ctx.dims), None, None
+        # roll back by the same shifts
+        return Roll.apply(grad, tuple(-s for s in ctx.shifts), ctx.dims), None, None
 
 
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
-    """Shift elements cyclically (over the flattened tensor when ``dims`` is None)."""
-    if dims is None:
-        return Roll.apply(input.flatten(), shifts, 0).view(input.shape)
-    shifts = tuple(shifts) if isinstance(shifts, (list, tuple)) else shifts
-    dims = tuple(dims) if isinstance(dims, (list, tuple)) else dims
-    return Roll.apply(input, shifts, dims)
+    """Shift elements cyclically along ``dims`` (over the flattened tensor when none given)."""
+    shifts = tuple(int(s) for s in shifts) if isinstance(shifts, (list, tuple)) else (int(shifts),)
+    if dims is None or (isinstance(dims, (list, tuple)) and len(dims) == 0):
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return Roll.apply(input, shifts, None)
+    dims = tuple(dims) if isinstance(dims, (list, tuple)) else (dims,)
+    if len(shifts) != len(dims):
+        raise RuntimeError(
+            f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
+        )
+    return Roll.apply(input, shifts, tuple(wrap_dim(d, input._data.ndim) for d in dims))
 
 
-class Triangle(Op):
-    """tril/triu: the constant mask makes both the op and its gradient one multiplication."""
+class Rot90(Op):
+    @staticmethod
+    def forward(ctx, x, k, d0, d1):
+        ctx.k, ctx.d0, ctx.d1 = k, d0, d1
+        return np.ascontiguousarray(np.rot90(x, k, (d0, d1)))
 
-    _name = "TrilBackward0"
+    @staticmethod
+    def backward(ctx, grad):
+        # rotate back
+        return Rot90.apply(grad, (4 - ctx.k) % 4, ctx.d0, ctx.d1), None, None, None
+
+
+def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first toward the
+    second (a copy)."""
+    dims = tuple(dims)
+    n = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    d0, d1 = wrap_dim(dims[0], n), wrap_dim(dims[1], n)
+    if d0 == d1:
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = "
+            f"{dims[1]}"
+        )
+    return Rot90.apply(input, int(k) % 4, d0, d1)
+
+
+class Repeat(Op):
+    @staticmethod
+    def forward(ctx, x, reps):
+        ctx.shape, ctx.reps = x.shape, reps
+        lead = len(reps) - x.ndim
+        return np.tile(x.reshape((1,) * lead + x.shape), reps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # every copy's gradient sums into the original element
+        reps, shape = ctx.reps, ctx.shape
+        full = (1,) * (len(reps) - len(shape)) + tuple(shape)
+        split_shape = [n for pair in zip(reps, full) for n in pair]
+        g = grad.reshape(split_shape).sum(tuple(range(0, 2 * len(reps), 2)))
+        return g.reshape(shape), None
+
+
+def repeat(input: Tensor, *sizes) -> Tensor:
+    """Tile the tensor ``sizes`` times along each dim (a copy; extra leading dims are added)."""
+    reps = shape_arg(sizes)
+    a = input._data
+    if len(reps) < a.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+            "of tensor"
+        )
+    full = (1,) * (len(reps) - a.ndim) + a.shape
+    target = [r * s for r, s in zip(reps, full)]
+    for n in target:
+        if n < 0:
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {n}: {fmt_shape(target)}"
+            )
+    return Repeat.apply(input, reps)
+
+
+class RepeatInterleave(Op):
+    """Element i of ``dim`` repeated ``reps[i]`` times (PyTorch records an index_select)."""
+
+    _name = "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, x, reps, dim):
+        ctx.shape, ctx.reps, ctx.dim = x.shape, reps, dim
+        return np.repeat(x, reps, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # every copy's gradient sums into its source element
+        return SegmentSum.apply(grad, ctx.shape, ctx.reps, ctx.dim), None, None
+
+
+class SegmentSum(Op):
+    """RepeatInterleave's adjoint: sum each run of ``reps[i]`` slices along ``dim``."""
+
+    _name = "IndexAddBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, reps, dim):
+        ctx.reps, ctx.dim = reps, dim
+        out = np.zeros(shape, g.dtype)
+        idx = np.repeat(np.arange(shape[dim]), reps)
+        np.add.at(np.moveaxis(out, dim, 0), idx, np.moveaxis(g, dim, 0))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return RepeatInterleave.apply(grad, ctx.reps, ctx.dim), None, None, None
+
+
+def _repeats_array(repeats: Tensor) -> np.ndarray:
+    r = repeats._data
+    if r.dtype.kind not in "iu":
+        raise NotImplementedError(
+            f"\"repeat_interleave_cpu\" not implemented for '{_type_name(repeats.dtype)}'"
+        )
+    return r
+
+
+def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """Repeat each element ``repeats`` times (an int, or one count per element of ``dim``).
+
+    ``repeat_interleave(counts)`` alone gives ``arange(len(counts))`` repeated by ``counts``.
+    """
+    if repeats is None:
+        r = _repeats_array(input)
+        if r.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if (r < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return Tensor._make(np.repeat(np.arange(r.shape[0]), r))
+    if dim is None:
+        input = input.reshape(-1)
+        dim = 0
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d] if input._data.ndim else 1
+    if not isinstance(repeats, Tensor):
+        repeats = int(repeats)
+        if repeats < 0:
+            raise RuntimeError("Repeats must be non-negative")
+        shape = input._data.shape
+        if input._data.ndim == 0:
+            return input.reshape(1).expand(repeats).contiguous()
+        x = input.unsqueeze(d + 1).expand(shape[: d + 1] + (repeats,) + shape[d + 1 :])
+        return x.contiguous().flatten(d, d + 1)
+    r = _repeats_array(repeats)
+    if r.ndim > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    if r.size == 1:
+        r = np.full(size, int(r.reshape(-1)[0]))
+    elif r.shape[0] != size:
+        raise RuntimeError(
+            "repeats must have the same size as input along dim, but got "
+            f"repeats.size(0) = {r.shape[0]} and input.size({d}) = {size}"
+        )
+    if (r < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    if input._data.ndim == 0:
+        input = input.reshape(1)
+    return RepeatInterleave.apply(input, r, d)
+
+
+# ---- triangles and diagonals -------------------------------------------------------------
+
+
+class Tril(Op):
+    """tril/triu: the constant mask makes both the op and its gradient one ``where``."""
 
     @staticmethod
     def forward(ctx, x, mask):
         ctx.mask = mask
-        return np.where(mask, x, 0).astype(x.dtype, copy=False)
+        return np.where(mask, x, x.dtype.type(0))
 
     @staticmethod
     def backward(ctx, grad):
-        return Triangle.apply(grad, ctx.mask), None
+        # the gradient keeps the same triangle
+        return Tril.apply(grad, ctx.mask), None
+
+
+class Triu(Tril):
+    pass
 
 
 def _tri(input: Tensor, diagonal: int, lower: bool) -> Tensor:
-    if input.ndim < 2:
-        raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 "
-                           "dimensions")
-    h, w = input.shape[-2:]
-    mask = np.tri(h, w, diagonal, dtype=bool) if lower else ~np.tri(h, w, diagonal - 1,
-                                                                    dtype=bool)
-    return Triangle.apply(input, mask)
+    if input._data.ndim < 2:
+        raise RuntimeError(
+            f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions"
+        )
+    h, w = input._data.shape[-2:]
+    if lower:
+        return Tril.apply(input, np.tri(h, w, diagonal, dtype=bool))
+    return Triu.apply(input, ~np.tri(h, w, diagonal - 1, dtype=bool))
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
-    """Keep the lower triangle (elements on and below ``diagonal``)."""
+    """Keep the lower triangle of the last two dims (on and below ``diagonal``)."""
     return _tri(input, diagonal, True)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
-    """Keep the upper triangle."""
+    """Keep the upper triangle of the last two dims (on and above ``diagonal``)."""
     return _tri(input, diagonal, False)
 
 
@@ -615,13 +1240,24 @@ class Diagonal(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        # zeros with the gradient written back on the diagonal
         return DiagEmbed.apply(grad, ctx.shape, ctx.offset, ctx.d1, ctx.d2), None, None, None
 
 
-class DiagEmbed(Op):
-    """Zeros of ``shape`` with ``g`` written on the chosen diagonal (Diagonal's adjoint)."""
+class DiagCopy(Diagonal):
+    """diag() of a matrix: the diagonal as a new tensor."""
 
-    _name = "DiagonalBackward0"
+    _name = "DiagonalBackward0_copy"
+    is_view = False
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        ctx.shape, ctx.offset, ctx.d1, ctx.d2 = x.shape, offset, d1, d2
+        return np.diagonal(x, offset, d1, d2).copy()
+
+
+class DiagEmbed(Op):
+    """Zeros of ``shape`` with ``g``'s last dim written on the (offset, d1, d2) diagonal."""
 
     @staticmethod
     def forward(ctx, g, shape, offset, d1, d2):
@@ -634,178 +1270,148 @@ class DiagEmbed(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        # the adjoint of writing a diagonal is reading it
         return Diagonal.apply(grad, ctx.offset, ctx.d1, ctx.d2), None, None, None, None
 
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The diagonal over (dim1, dim2), appended as the last dim (a view)."""
-    d1, d2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
+    d1, d2 = wrap_dim(dim1, input._data.ndim), wrap_dim(dim2, input._data.ndim)
     if d1 == d2:
-        raise RuntimeError(
-            f"diagonal dimensions cannot be identical {dim1}, {dim2}"
-        )
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return Diagonal.apply(input, offset, d1, d2)
 
 
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
-    """1-D -> a square matrix with it on the diagonal; 2-D -> that diagonal."""
-    if input.ndim == 1:
-        n = input.shape[0] + abs(diagonal)
+    """1-d -> a square matrix with it on the ``diagonal``; 2-d -> that diagonal (a copy)."""
+    nd = input._data.ndim
+    if nd == 1:
+        n = input._data.shape[0] + abs(diagonal)
         return DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
-    if input.ndim == 2:
-        return Diagonal.apply(input, diagonal, 0, 1).clone()
-    raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
+    if nd == 2:
+        return DiagCopy.apply(input, diagonal, 0, 1)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
-    n = input.shape[-1] + abs(offset)
-    shape = tuple(input.shape[:-1]) + (n, n)
-    out_nd = len(shape)
-    d1, d2 = wrap_dim(dim1, out_nd), wrap_dim(dim2, out_nd)
-    if (d1, d2) != (out_nd - 2, out_nd - 1):
-        raise NotImplementedError("diag_embed into dims other than the last two")
-    return DiagEmbed.apply(input, shape, offset, d1, d2)
+    """Matrices (over dims ``dim1``, ``dim2`` of the result) with the last dim of ``input`` on
+    their ``offset`` diagonal."""
+    nd = input._data.ndim + 1
+    d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    n = input._data.shape[-1] + abs(offset) if input._data.ndim else 1 + abs(offset)
+    shape = list(input._data.shape[:-1])
+    for d in sorted((d1, d2)):
+        shape.insert(d, n)
+    return DiagEmbed.apply(input.reshape(1) if nd == 1 else input, tuple(shape), offset, d1, d2)
 
 
-class Repeat(Op):
-    @staticmethod
-    def forward(ctx, x, reps):
-        ctx.shape, ctx.reps = x.shape, reps
-        lead = len(reps) - x.ndim
-        return np.tile(x.reshape((1,) * lead + x.shape), reps)
-
-    @staticmethod
-    def backward(ctx, grad):
-        reps, shape = ctx.reps, ctx.shape
-        lead = len(reps) - len(shape)
-        full = (1,) * lead + tuple(shape)
-        split_shape = []
-        for r, s in zip(reps, full):
-            split_shape += [r, s]
-        g = grad.reshape(split_shape).sum(tuple(range(0, 2 * len(reps), 2)))
-        return g.reshape(shape), None
+# ---- in-place view ops -------------------------------------------------------------------
 
 
-def repeat(input: Tensor, *sizes) -> Tensor:
-    """Tile the tensor ``sizes`` times along each dim (a copy)."""
-    reps = shape_arg(sizes)
-    if len(reps) < input.ndim:
+def _inplace_view(self: Tensor, result: Tensor) -> Tensor:
+    """Make ``self`` the view ``result`` (new shape/strides, same memory), as PyTorch's ``x_()``
+    view ops: forbidden on a leaf that requires grad, bumps the version counter."""
+    if self._rg and self.grad_fn is None and state.enabled:
         raise RuntimeError(
-            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
-            "of tensor"
+            "a leaf Variable that requires grad is being used in an in-place operation."
         )
-    return Repeat.apply(input, reps)
+    self._data = result._data
+    if self._ver is None:
+        self._ver = [0]
+    self._ver[0] += 1
+    if result.grad_fn is not None:
+        self.grad_fn, self._out_idx = result.grad_fn, 0
+    return self
 
 
-def repeat_interleave(input: Tensor, repeats, dim=None, *, output_size=None) -> Tensor:
-    """Repeat each element ``repeats`` times (an int or one count per element)."""
-    from .indexing import getitem
-
-    if dim is None:
-        input = input.reshape(-1)
-        dim = 0
-    d = wrap_dim(dim, input.ndim)
-    reps = repeats._data if isinstance(repeats, Tensor) else repeats
-    idx = np.repeat(np.arange(input.shape[d]), reps)
-    key = (slice(None),) * d + (Tensor._make(idx),)
-    return getitem(input, key)
+def squeeze_(self: Tensor, dim=None) -> Tensor:
+    """In-place :func:`squeeze`."""
+    return _inplace_view(self, squeeze(self, dim))
 
 
-def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
-    """Split dim ``dim`` into ``sizes`` (one may be -1)."""
-    d = wrap_dim(dim, input.ndim)
-    sizes = tuple(sizes)
-    if -1 not in sizes:
-        prod = 1
-        for s in sizes:
-            prod *= s
-        if prod != input.shape[d]:
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    """In-place :func:`unsqueeze`."""
+    return _inplace_view(self, unsqueeze(self, dim))
+
+
+def t_(self: Tensor) -> Tensor:
+    """In-place :func:`t`."""
+    return _inplace_view(self, t(self))
+
+
+def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """In-place :func:`transpose`."""
+    return _inplace_view(self, transpose(self, dim0, dim1))
+
+
+# ---- Tensor.new_* factories ----------------------------------------------------------------
+
+
+def _new_tensor_of(self: Tensor, shape: tuple, fill, dtype, requires_grad: bool) -> Tensor:
+    for s in shape:
+        if s < 0:
             raise RuntimeError(
-                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
-                f"{dim} ({input.shape[d]}) in the input tensor"
+                f"Trying to create tensor with negative dimension {s}: {fmt_shape(shape)}"
             )
-    return reshape(input, tuple(input.shape[:d]) + sizes + tuple(input.shape[d + 1 :]))
+    dt = _dt.parse(dtype).np if dtype is not None else self._data.dtype
+    t = Tensor._make(fill(shape, dt))
+    return t.requires_grad_(True) if requires_grad else t
 
 
-def broadcast_shapes(*shapes) -> tuple:
-    try:
-        return tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
-    except ValueError:
-        raise RuntimeError(
-            f"Shape mismatch: objects cannot be broadcast to a single shape: {shapes}"
-        ) from None
+def _new(fill, doc: str, name: str):
+    def method(self, *size, dtype=None, device=None, requires_grad: bool = False,
+               layout=None, pin_memory: bool = False) -> Tensor:
+        return _new_tensor_of(self, shape_arg(size), fill, dtype, requires_grad)
 
-
-def broadcast_to(input: Tensor, size) -> Tensor:
-    return expand(input, tuple(size))
-
-
-def broadcast_tensors(*tensors) -> tuple:
-    shape = broadcast_shapes(*[t.shape for t in tensors])
-    return tuple(expand(t, shape) for t in tensors)
-
-
-def atleast_1d(*tensors):
-    out = [t.reshape(1) if t.ndim == 0 else t for t in tensors]
-    return out[0] if len(out) == 1 else tuple(out)
-
-
-def atleast_2d(*tensors):
-    out = [t.reshape(1, -1) if t.ndim < 2 else t for t in tensors]
-    return out[0] if len(out) == 1 else tuple(out)
-
-
-def _new(fill):
-    def method(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
-        from .. import dtypes as _dt
-
-        shape = shape_arg(size)
-        dt = _dt.parse(dtype).np if dtype is not None else self._data.dtype
-        t = Tensor._make(fill(shape, dt))
-        return t.requires_grad_(True) if requires_grad else t
-
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = doc
     return method
 
 
-def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    return _new(lambda s, d: np.full(s, fill_value, d))(self, size, dtype=dtype,
-                                                       requires_grad=requires_grad)
+new_zeros = _new(np.zeros, "Zeros of ``size`` with this tensor's dtype (unless given).",
+                 "new_zeros")
+new_ones = _new(np.ones, "Ones of ``size`` with this tensor's dtype (unless given).", "new_ones")
+new_empty = _new(np.empty, "An uninitialised tensor of ``size`` with this tensor's dtype.",
+                 "new_empty")
 
 
-def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+def new_full(self: Tensor, size, fill_value, *, dtype=None, device=None,
+             requires_grad: bool = False, layout=None, pin_memory: bool = False) -> Tensor:
+    """``size`` filled with ``fill_value``, with this tensor's dtype (unless given)."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _new_tensor_of(self, shape_arg((size,)), lambda s, d: np.full(s, fill_value, d),
+                          dtype, requires_grad)
+
+
+def new_tensor(self: Tensor, data, *, dtype=None, device=None, requires_grad: bool = False,
+               layout=None, pin_memory: bool = False) -> Tensor:
+    """A copy of ``data`` with this tensor's dtype (unless given)."""
     from .creation import tensor
 
+    if isinstance(data, Tensor):
+        data = data.detach()
     return tensor(data, dtype=dtype if dtype is not None else self.dtype,
                   requires_grad=requires_grad)
 
 
-def unfold_windows(self, dimension: int, size: int, step: int) -> Tensor:
-    """``Tensor.unfold``: all windows of ``size`` with ``step`` along ``dimension``."""
-    from .indexing import getitem
-
-    d = wrap_dim(dimension, self.ndim) if self.ndim else 0
-    n = (self.shape[d] - size) // step + 1
-    idx = np.arange(n)[:, None] * step + np.arange(size)[None, :]
-    key = (slice(None),) * d + (Tensor._make(idx),)
-    out = getitem(self, key)  # (..., n, size, ...) with the window dim right after d
-    return movedim(out, d + 1, -1)
-
-
 register_methods(
-    view, reshape, view_as, reshape_as, expand, expand_as, permute, transpose, swapaxes,
-    swapdims, t, unsqueeze, squeeze, flatten, contiguous, clone, narrow, select, unbind, split,
-    chunk, tensor_split, movedim, moveaxis, flip, fliplr, flipud, roll, tril, triu, diagonal,
-    diag, diag_embed, repeat, repeat_interleave, unflatten, broadcast_to, new_full, new_tensor,
-    new_zeros=_new(np.zeros), new_ones=_new(np.ones), new_empty=_new(np.zeros),
-    unfold=unfold_windows,
+    view, reshape, view_as, reshape_as, expand, expand_as, permute, transpose, t, unsqueeze,
+    squeeze, flatten, unflatten, contiguous, clone, narrow, select, unbind, split, chunk,
+    tensor_split, movedim, moveaxis, flip, fliplr, flipud, roll, rot90, tril, triu, diagonal,
+    diag, diag_embed, repeat, repeat_interleave, broadcast_to, unfold, squeeze_, unsqueeze_, t_,
+    transpose_, new_zeros, new_ones, new_empty, new_full, new_tensor,
+    swapaxes=transpose, swapdims=transpose, swapaxes_=transpose_, swapdims_=transpose_,
 )
 
 __all__ = [
     "view", "reshape", "view_as", "reshape_as", "expand", "expand_as", "permute", "transpose",
-    "swapaxes", "swapdims", "t", "unsqueeze", "squeeze", "flatten", "contiguous", "clone",
-    "cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
+    "swapaxes", "swapdims", "t", "unsqueeze", "squeeze", "flatten", "unflatten", "contiguous",
+    "clone", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
     "column_stack", "narrow", "select", "unbind", "split", "chunk", "tensor_split", "movedim",
-    "moveaxis", "flip", "fliplr", "flipud", "roll", "tril", "triu", "diagonal", "diag",
-    "diag_embed", "repeat_interleave", "unflatten", "broadcast_shapes", "broadcast_to",
-    "broadcast_tensors", "atleast_1d", "atleast_2d",
+    "moveaxis", "flip", "fliplr", "flipud", "roll", "rot90", "tril", "triu", "diagonal", "diag",
+    "diag_embed", "repeat_interleave", "broadcast_shapes", "broadcast_to", "broadcast_tensors",
+    "atleast_1d", "atleast_2d", "atleast_3d",
 ]
