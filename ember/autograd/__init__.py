@@ -1,6 +1,6 @@
 """Define-by-run automatic differentiation: ``backward``, ``grad``, grad modes, ``Function``."""
 
-from . import function
+from . import function, functional
 from .anomaly_mode import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
@@ -17,10 +17,12 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
 
 __all__ = [
     "backward", "grad", "enable_grad", "inference_mode", "is_grad_enabled",
     "is_inference_mode_enabled", "no_grad", "set_grad_enabled", "Node", "Function", "function",
     "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+    "functional", "gradcheck", "gradgradcheck", "GradcheckError",
 ]
