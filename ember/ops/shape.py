@@ -1168,9 +1168,9 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *,
             raise RuntimeError("Repeats must be non-negative")
         shape = input._data.shape
         if input._data.ndim == 0:
-            return input.reshape(1).expand(repeats).contiguous()
+            return Clone.apply(input.reshape(1).expand(repeats))
         x = input.unsqueeze(d + 1).expand(shape[: d + 1] + (repeats,) + shape[d + 1 :])
-        return x.contiguous().flatten(d, d + 1)
+        return Clone.apply(x).flatten(d, d + 1)  # a copy even when repeats == 1
     r = _repeats_array(repeats)
     if r.ndim > 1:
         raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
@@ -1230,13 +1230,22 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _tri(input, diagonal, False)
 
 
+def _diagonal_view(x: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
+    """``np.diagonal`` as a writable view (NumPy's own is read-only; PyTorch's is writable)."""
+    m = np.moveaxis(x, (d1, d2), (-2, -1))
+    m = m[..., :, offset:] if offset >= 0 else m[..., -offset:, :]
+    st = m.strides
+    n = min(m.shape[-2], m.shape[-1])
+    return np.lib.stride_tricks.as_strided(m, m.shape[:-2] + (n,), st[:-2] + (st[-2] + st[-1],))
+
+
 class Diagonal(Op):
     is_view = True
 
     @staticmethod
     def forward(ctx, x, offset, d1, d2):
         ctx.shape, ctx.offset, ctx.d1, ctx.d2 = x.shape, offset, d1, d2
-        return np.diagonal(x, offset, d1, d2)
+        return _diagonal_view(x, offset, d1, d2)
 
     @staticmethod
     def backward(ctx, grad):
@@ -1315,7 +1324,7 @@ def _inplace_view(self: Tensor, result: Tensor) -> Tensor:
     view ops: forbidden on a leaf that requires grad, bumps the version counter."""
     if self._rg and self.grad_fn is None and state.enabled:
         raise RuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation."
+            "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
     self._data = result._data
     if self._ver is None:
@@ -1338,6 +1347,9 @@ def unsqueeze_(self: Tensor, dim: int) -> Tensor:
 
 def t_(self: Tensor) -> Tensor:
     """In-place :func:`t`."""
+    if self._data.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is "
+                           f"{self._data.ndim}D")
     return _inplace_view(self, t(self))
 
 
