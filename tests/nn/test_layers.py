@@ -68,6 +68,12 @@ LAYERS = [
     (lambda nn: nn.GroupNorm(2, 4), [(3, 4, 2, 3)]),
     (lambda nn: nn.InstanceNorm2d(3, affine=True), [(2, 3, 4, 4)]),
     (lambda nn: nn.LocalResponseNorm(3), [(2, 5, 3, 3)]),
+    (lambda nn: nn.Upsample(scale_factor=2, mode="bilinear"), [(1, 2, 3, 3)]),
+    (lambda nn: nn.PixelShuffle(2), [(1, 8, 2, 2)]),
+    (lambda nn: nn.L1Loss(), [(3, 4), (3, 4)]),
+    (lambda nn: nn.SmoothL1Loss(beta=0.5), [(3, 4), (3, 4)]),
+    (lambda nn: nn.BCEWithLogitsLoss(), [(3, 4), (3, 4)]),
+    (lambda nn: nn.KLDivLoss(reduction="batchmean", log_target=True), [(3, 4), (3, 4)]),
     (lambda nn: nn.Sequential(nn.Conv2d(1, 4, 3), nn.MaxPool2d(2), nn.Flatten(),
                               nn.Linear(36, 10), nn.LogSoftmax(1)), [(2, 1, 8, 8)]),
 ]
@@ -193,3 +199,40 @@ def test_batchnorm_running_stats_and_eval_match_torch():
         x = rng.standard_normal((2, 3, 5, 5)).astype(np.float32)
         np.testing.assert_allclose(e(ember.tensor(x)).detach().numpy(),
                                    t(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(batch_first=True), dict(bias=False),
+                                dict(kdim=3, vdim=5)])
+def test_multihead_attention_matches_torch(kw):
+    e, t = ember.nn.MultiheadAttention(8, 2, **kw), torch.nn.MultiheadAttention(8, 2, **kw)
+    e.load_state_dict(_to_ember(t.state_dict()))
+    rng = np.random.default_rng(4)
+    bf = kw.get("batch_first", False)
+    shape = lambda n, d: (2, n, d) if bf else (n, 2, d)  # noqa: E731
+    q = rng.standard_normal(shape(4, 8)).astype(np.float32)
+    k = rng.standard_normal(shape(6, kw.get("kdim", 8))).astype(np.float32)
+    v = rng.standard_normal(shape(6, kw.get("vdim", 8))).astype(np.float32)
+    mask = np.zeros((2, 6), bool)
+    mask[1, 4:] = True
+    eo, ew = e(ember.tensor(q), ember.tensor(k), ember.tensor(v),
+               key_padding_mask=ember.tensor(mask))
+    to, tw = t(torch.tensor(q), torch.tensor(k), torch.tensor(v),
+               key_padding_mask=torch.tensor(mask))
+    np.testing.assert_allclose(eo.detach().numpy(), to.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(ew.detach().numpy(), tw.detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_transformer_encoder_matches_torch(norm_first):
+    e_layer = ember.nn.TransformerEncoderLayer(8, 2, 16, norm_first=norm_first)
+    t_layer = torch.nn.TransformerEncoderLayer(8, 2, 16, norm_first=norm_first)
+    e = ember.nn.TransformerEncoder(e_layer, 2)
+    t = torch.nn.TransformerEncoder(t_layer, 2, enable_nested_tensor=False)
+    assert list(e.state_dict()) == list(t.state_dict())
+    e.load_state_dict(_to_ember(t.state_dict()))
+    e.eval(), t.eval()
+    x = np.random.default_rng(5).standard_normal((5, 3, 8)).astype(np.float32)
+    causal = np.triu(np.full((5, 5), -np.inf, np.float32), 1)
+    eo = e(ember.tensor(x), mask=ember.tensor(causal))
+    to = t(torch.tensor(x), mask=torch.tensor(causal))
+    np.testing.assert_allclose(eo.detach().numpy(), to.detach().numpy(), rtol=1e-4, atol=1e-5)

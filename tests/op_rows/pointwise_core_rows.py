@@ -49,7 +49,7 @@ ROWS = [
     Row("pw_lerp_tensor", lambda L, a, b, w: L.lerp(a, b, w), [(3, 4), (3, 4), (3, 4)]),
     Row("pw_compare", lambda L, a, b: (a < b, a <= b, a > b, a >= b, a == b, a != b),
         [Arg((3, 4), "int64"), Arg((4,), "int64")], order=0),
-    Row("pw_compare_scalar", lambda L, a: (a > 0, a == 0.5, 1 < a), [(5,)], order=0),
+    Row("pw_compare_scalar", lambda L, a: (a > 0, a == 0.5, 1 < a), [(5,)], order=0),  # noqa: SIM300
     Row("pw_logical", lambda L, a, b: (L.logical_and(a, b), L.logical_or(a, b),
                                        L.logical_xor(a, b), L.logical_not(a), a & b, a | b,
                                        a ^ b, ~a), [Arg((3, 4), "bool"), Arg((3, 4), "bool")],

@@ -31,6 +31,7 @@ from .activation import (
     threshold,
     threshold_,
 )
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .conv import (
     conv1d,
     conv2d,
@@ -90,6 +91,15 @@ from .pooling import (
 )
 from .softmax import log_softmax, softmax, softmin
 from .sparse import embedding, one_hot
+from .vision import (
+    channel_shuffle,
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 
 __all__ = [
     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
@@ -107,5 +117,7 @@ __all__ = [
     "cosine_embedding_loss", "gaussian_nll_loss", "hinge_embedding_loss", "huber_loss",
     "kl_div", "l1_loss", "margin_ranking_loss", "multi_margin_loss",
     "multilabel_soft_margin_loss", "poisson_nll_loss", "smooth_l1_loss", "soft_margin_loss",
-    "triplet_margin_loss",
+    "triplet_margin_loss", "multi_head_attention_forward", "scaled_dot_product_attention",
+    "channel_shuffle", "interpolate", "pixel_shuffle", "pixel_unshuffle", "upsample",
+    "upsample_bilinear", "upsample_nearest",
 ]
