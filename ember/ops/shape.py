@@ -377,7 +377,7 @@ class Permute(Op):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return np.transpose(x, dims)
+        return x.transpose(dims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -407,7 +407,7 @@ class Transpose(Op):
     @staticmethod
     def forward(ctx, x, d0, d1):
         ctx.d0, ctx.d1 = d0, d1
-        return np.swapaxes(x, d0, d1)
+        return x.swapaxes(d0, d1)
 
     @staticmethod
     def backward(ctx, grad):
@@ -519,14 +519,19 @@ class Cat(Op):
     @staticmethod
     def forward(ctx, dim, keep, *arrays):
         ctx.dim, ctx.keep = dim, keep
-        ctx.sizes = [a.shape[dim] for a, k in zip(arrays, keep) if k]
-        return np.concatenate([a for a, k in zip(arrays, keep) if k], axis=dim)
+        if keep is not None:
+            arrays = [a for a, k in zip(arrays, keep) if k]
+        ctx.sizes = [a.shape[dim] for a in arrays]
+        return np.concatenate(arrays, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
         # the gradient splits back by the input sizes; skipped legacy empties get empties
-        pieces = iter(grad.split(ctx.sizes, ctx.dim))
-        return (None, None, *[next(pieces) if k else grad.new_zeros(0) for k in ctx.keep])
+        pieces = grad.split(ctx.sizes, ctx.dim)
+        if ctx.keep is None:
+            return (None, None, *pieces)
+        it = iter(pieces)
+        return (None, None, *[next(it) if k else grad.new_zeros(0) for k in ctx.keep])
 
 
 def _join_dtype(tensors) -> np.dtype:
@@ -551,6 +556,24 @@ def _write_out(out: Tensor | None, result: Tensor) -> Tensor:
     return out
 
 
+def _cat_check(tensors, ref: tuple, d: int, keep) -> None:
+    """PyTorch's errors for inputs whose shapes cannot be concatenated along ``d``."""
+    for i, t in enumerate(tensors):
+        s = t._data.shape
+        if (keep is not None and not keep[i]) or s == ref:
+            continue
+        if len(s) != len(ref):
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {len(ref)} and {len(s)}"
+            )
+        for j in range(len(ref)):
+            if j != d and s[j] != ref[j]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ref[j]} but got size {s[j]} for tensor number {i} in the list."
+                )
+
+
 def cat(tensors, dim: int = 0, *, axis: int | None = None, out: Tensor | None = None) -> Tensor:
     """Concatenate along an existing dim; dtypes promote; legacy 1-d empty tensors are skipped.
 
@@ -561,36 +584,29 @@ def cat(tensors, dim: int = 0, *, axis: int | None = None, out: Tensor | None = 
         raise ValueError("ember.cat(): expected a non-empty list of Tensors")
     if axis is not None:
         dim = axis
-    keep = []
-    ref = None
+    keep = None
+    dt = tensors[0]._data.dtype
+    mixed = False
     for i, t in enumerate(tensors):
         a = t._data
-        if a.ndim == 0:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-        k = not (a.ndim == 1 and a.shape[0] == 0)
-        keep.append(k)
-        if k and ref is None:
-            ref = a
-    if ref is None:  # only legacy empties: the result is one
-        keep[0], ref = True, tensors[0]._data
-    d = wrap_dim(dim, ref.ndim)
-    for i, (t, k) in enumerate(zip(tensors, keep)):
-        s = t._data.shape
-        if not k or s == ref.shape:
-            continue
-        if len(s) != ref.ndim:
-            raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {ref.ndim} and {len(s)}"
-            )
-        for j in range(ref.ndim):
-            if j != d and s[j] != ref.shape[j]:
+        if a.ndim <= 1:
+            if a.ndim == 0:
                 raise RuntimeError(
-                    f"Sizes of tensors must match except in dimension {d}. Expected size "
-                    f"{ref.shape[j]} but got size {s[j]} for tensor number {i} in the list."
+                    f"zero-dimensional tensor (at position {i}) cannot be concatenated"
                 )
-    dt = _join_dtype(tensors)
-    ts = [_cast(t, dt) for t in tensors]
-    return _write_out(out, Cat.apply(d, tuple(keep), *ts))
+            if a.shape[0] == 0 and keep is None:
+                keep = [not (u._data.ndim == 1 and u._data.shape[0] == 0) for u in tensors]
+        if a.dtype != dt:
+            mixed = True
+    if keep is not None and not any(keep):  # only legacy empties: the result is one
+        keep[0] = True
+    ref = tensors[0]._data.shape if keep is None else tensors[keep.index(True)]._data.shape
+    d = wrap_dim(dim, len(ref))
+    _cat_check(tensors, ref, d, keep)
+    if mixed:
+        dt = _join_dtype(tensors)
+        tensors = [_cast(t, dt) for t in tensors]
+    return _write_out(out, Cat.apply(d, None if keep is None else tuple(keep), *tensors))
 
 
 concat = concatenate = cat
@@ -600,7 +616,12 @@ class Stack(Op):
     @staticmethod
     def forward(ctx, dim, *arrays):
         ctx.dim = dim
-        return np.stack(arrays, axis=dim)
+        shape = arrays[0].shape
+        out = np.empty(shape[:dim] + (len(arrays),) + shape[dim:], arrays[0].dtype)
+        lead = (slice(None),) * dim
+        for i, a in enumerate(arrays):
+            out[lead + (i,)] = a
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -616,15 +637,22 @@ def stack(tensors, dim: int = 0, *, axis: int | None = None, out: Tensor | None 
     if axis is not None:
         dim = axis
     shape = tensors[0]._data.shape
+    dt = tensors[0]._data.dtype
     d = wrap_dim(dim, len(shape) + 1)
+    mixed = False
     for i, t in enumerate(tensors):
-        if t._data.shape != shape:
+        a = t._data
+        if a.shape != shape:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {list(shape)} at "
-                f"entry 0 and {list(t.shape)} at entry {i}"
+                f"entry 0 and {list(a.shape)} at entry {i}"
             )
-    dt = _join_dtype(tensors)
-    return _write_out(out, Stack.apply(d, *[_cast(t, dt) for t in tensors]))
+        if a.dtype != dt:
+            mixed = True
+    if mixed:
+        dt = _join_dtype(tensors)
+        tensors = [_cast(t, dt) for t in tensors]
+    return _write_out(out, Stack.apply(d, *tensors))
 
 
 def _nonempty(tensors, name: str) -> None:
@@ -809,8 +837,12 @@ class Split(Op):
     def forward(ctx, x, dim, sizes):
         ctx.dim, ctx.n_outputs = dim, len(sizes)
         ctx.shapes = [x.shape[:dim] + (n,) + x.shape[dim + 1 :] for n in sizes]
-        bounds = np.cumsum(sizes[:-1]).tolist()
-        return tuple(np.split(x, bounds, axis=dim))
+        lead = (slice(None),) * dim
+        out, start = [], 0
+        for n in sizes:
+            out.append(x[lead + (slice(start, start + n),)])
+            start += n
+        return tuple(out)
 
     @staticmethod
     def backward(ctx, *grads):
