@@ -17,6 +17,8 @@ _CYCLE = (
     "the .grad fields of your parameters to None after use to break the cycle and avoid the leak."
 )
 
+_warned = [False]
+
 
 def _tuple(x) -> tuple:
     if x is None:
@@ -80,7 +82,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     _check_outputs(outputs)
     if retain_graph is None:
         retain_graph = create_graph
-    if create_graph:
+    if create_graph and not _warned[0]:
+        _warned[0] = True  # once per process, as PyTorch's TORCH_WARN_ONCE
         warnings.warn(_CYCLE, UserWarning, stacklevel=2)
     if inputs is None:
         engine.run(outputs, grads, retain_graph, create_graph)
