@@ -170,20 +170,24 @@ def _view_dtype(input: Tensor, dtype) -> Tensor:
     return _share_version((Tensor._make(v),), input)[0]
 
 
-def view(input: Tensor, *shape) -> Tensor:
+def view(input: Tensor, *shape, size=None, dtype=None) -> Tensor:
     """The same data with a new shape (a view); errors when the strides allow none.
 
     ``view(dtype)`` reinterprets the bits instead, as PyTorch (outside the graph).
     """
+    if dtype is not None:
+        return _view_dtype(input, dtype)
+    if size is not None:
+        shape = (size,)
     if len(shape) == 1 and isinstance(shape[0], (_dt.dtype, str, type, np.dtype)):
         return _view_dtype(input, shape[0])
     return View.apply(input, _infer_shape(shape_arg(shape), input._data.size))
 
 
-def reshape(input: Tensor, *shape) -> Tensor:
+def reshape(input: Tensor, *sizes, shape=None) -> Tensor:
     """A view when the strides allow it, else a copy (as PyTorch)."""
     a = input._data
-    shape = _infer_shape(shape_arg(shape), a.size)
+    shape = _infer_shape(shape_arg(sizes if shape is None else (shape,)), a.size)
     v = a.view()
     try:
         v.shape = shape
@@ -274,9 +278,9 @@ class Expand(Op):
         return grad, None
 
 
-def expand(input: Tensor, *sizes) -> Tensor:
+def expand(input: Tensor, *sizes, size=None) -> Tensor:
     """Broadcast to ``sizes`` without copying (-1 keeps a dimension); a view with stride 0."""
-    sizes = shape_arg(sizes)
+    sizes = shape_arg(sizes if size is None else (size,))
     a = input._data
     if len(sizes) < a.ndim:
         raise RuntimeError(
@@ -385,9 +389,9 @@ class Permute(Op):
         return grad.permute(*np.argsort(ctx.dims).tolist()), None
 
 
-def permute(input: Tensor, *dims) -> Tensor:
+def permute(input: Tensor, *args, dims=None) -> Tensor:
     """Reorder dimensions (a view)."""
-    dims = _dims_arg(dims)
+    dims = _dims_arg(args if dims is None else (dims,))
     n = input._data.ndim
     if len(dims) != n:
         raise RuntimeError(
@@ -858,8 +862,14 @@ def _split(input: Tensor, d: int, sizes: list, op=Split) -> tuple:
     return _share_version(op.apply(input, d, sizes), input)
 
 
-def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
-    """Pieces of ``split_size`` (the last may be smaller) or of the listed sizes (views)."""
+def split(tensor: Tensor, split_size_or_sections=None, dim: int = 0, *,
+          split_size=None) -> tuple:
+    """Pieces of ``split_size`` (the last may be smaller) or of the listed sizes (views).
+
+    ``split_size`` is the name ``Tensor.split`` gives the first argument in PyTorch.
+    """
+    if split_size is not None:
+        split_size_or_sections = split_size
     if tensor._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, tensor._data.ndim)
@@ -1021,9 +1031,10 @@ class Flip(Op):
         return Flip.apply(grad, ctx.dims), None
 
 
-def flip(input: Tensor, *dims) -> Tensor:
+def flip(input: Tensor, *args, dims=None) -> Tensor:
     """Reverse the order along ``dims`` (a copy, as PyTorch)."""
-    return Flip.apply(input, _unique_dims(_dims_arg(dims), input._data.ndim))
+    dims = _dims_arg(args if dims is None else (dims,))
+    return Flip.apply(input, _unique_dims(dims, input._data.ndim))
 
 
 def fliplr(input: Tensor) -> Tensor:
@@ -1114,9 +1125,9 @@ class Repeat(Op):
         return g.reshape(shape), None
 
 
-def repeat(input: Tensor, *sizes) -> Tensor:
+def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
     """Tile the tensor ``sizes`` times along each dim (a copy; extra leading dims are added)."""
-    reps = shape_arg(sizes)
+    reps = shape_arg(sizes if repeats is None else (repeats,))
     a = input._data
     if len(reps) < a.ndim:
         raise RuntimeError(

@@ -381,3 +381,31 @@ def test_new_factories_follow_self_dtype_and_grad_flag():
         n = x.new_tensor([4, 5])
         assert n.dtype == lib.float64 and n.tolist() == [4.0, 5.0]
         assert src.new_tensor([1.7]).tolist() == [1]
+
+
+KEYWORD_FORMS = [
+    lambda L, x: x.view(size=(3, 2)),
+    lambda L, x: x.view(dtype=L.int32),
+    lambda L, x: x.reshape(shape=(6,)),
+    lambda L, x: x.expand(size=(2, 2, 3)),
+    lambda L, x: x.repeat(repeats=(2, 1)),
+    lambda L, x: x.permute(dims=(1, 0)),
+    lambda L, x: x.flip(dims=(0,)),
+    lambda L, x: x.split(split_size=1)[1],
+    lambda L, x: L.cat(tensors=[x, x], dim=1),
+    lambda L, x: x.narrow(dim=1, start=1, length=2),
+    lambda L, x: x.transpose(dim0=0, dim1=1),
+    lambda L, x: x.movedim(source=0, destination=1),
+    lambda L, x: x.unflatten(dim=1, sizes=(3, 1)),
+    lambda L, x: x.squeeze(dim=0),
+    lambda L, x: x.roll(shifts=1, dims=1),
+    lambda L, x: x.diagonal(offset=1, dim1=1, dim2=0),
+]
+
+
+@pytest.mark.parametrize("i", range(len(KEYWORD_FORMS)))
+def test_keyword_forms_match_torch(i):
+    e, t = _pair((2, 3))
+    got, want = KEYWORD_FORMS[i](ember, e), KEYWORD_FORMS[i](torch, t)
+    assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
