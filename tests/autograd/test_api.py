@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ._both import both, same_error, tensor, warnings_of
+import ember
+
+from ._both import both, same_error, tensor, torch, warnings_of
 
 X = [0.5, -1.5, 2.0]
 
@@ -260,9 +262,6 @@ def test_version_counter_values():
 
 
 def test_non_leaf_grad_warns_and_retain_grad():
-    import ember
-    import torch
-
     def access(L):
         y = tensor(L, X, requires_grad=True) * 2
         return y.grad
