@@ -11,6 +11,7 @@ from . import (
     ops,  # noqa: E402  (attaches the ops to Tensor)
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .devices import device
 from .dtypes import (
     bfloat16,

@@ -151,8 +151,8 @@ class _Saved:
         kind = _dtypes._FROM_NP[self.array.dtype]._legacy
         who = f", which is output {idx} of {_short_name(fn)}," if fn is not None else ""
         hint = (
-            "the backtrace further above can show the operation that failed to compute its "
-            "gradient."
+            "the backtrace further above shows the operation that failed to compute its "
+            "gradient. The variable in question was changed in there or anywhere later. Good luck!"
             if state.anomaly
             else "enable anomaly detection to find the operation that failed to compute its "
             "gradient, with ember.autograd.set_detect_anomaly(True, check_nan=False)."

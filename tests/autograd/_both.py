@@ -52,10 +52,11 @@ def both(fn, rtol: float = 1e-6, atol: float = 1e-7):
     return got[0]
 
 
-def error_of(fn, lib):
+def error_of(fn, lib, quiet: bool = True):
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            if quiet:
+                warnings.simplefilter("ignore")
             fn(lib)
     except Exception as e:  # noqa: BLE001 - the point is to capture whatever is raised
         return e
