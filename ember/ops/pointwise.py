@@ -357,12 +357,11 @@ def _inplace(self: Tensor, result: Tensor) -> Tensor:
         self._ver = [1]
     else:
         self._ver[0] += 1
-    if result._rg:
-        if self._base is not None and self._base._rg:
-            raise NotImplementedError(
-                "Ember does not yet record in-place ops on a view of a tensor that requires "
-                "grad; use the out-of-place op (e.g. y = x + 1) instead"
-            )
+    if self._base is not None and state.enabled and (result._rg or self._base._rg):
+        from .indexing import rebase_view  # a write into a view: the base's graph changes
+
+        rebase_view(self, result)
+    elif result._rg:
         self.grad_fn = result.grad_fn
         self._out_idx = result._out_idx
         self._rg = True
