@@ -242,7 +242,7 @@ def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = 
         _check_requires_grad(outputs, "outputs", strict=strict)
         if vectorize and strict:
             raise RuntimeError(
-                "torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
+                "ember.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
                 "supported together. Please either set `strict=False` or `vectorize=False`."
             )
         jac = tuple(_jacobian_rows(i, out, inputs, create_graph, strict)
