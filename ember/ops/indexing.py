@@ -1175,6 +1175,12 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
     d, pos = _scatter_positions(input, dim, index, "scatter", src)
     x = _at_least_1d(input)
     if src is not None:
+        if reduce is not None:
+            warnings.warn(
+                "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+                "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+                "reduction options.", UserWarning, stacklevel=2,
+            )
         _same_dtype(input, src, "scatter(): Expected self.dtype to be equal to src.dtype")
         s = _src_prefix(_at_least_1d(src), pos.shape)
         r = Scatter.apply(x, s, pos, 0.0, reduce)
