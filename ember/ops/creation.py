@@ -427,7 +427,11 @@ def _write(self: Tensor, values) -> Tensor:
         self._ver = [1]
     else:
         self._ver[0] += 1
-    if self._rg and state.enabled:  # the old graph no longer produced these values
+    if state.enabled and self._base is not None and (self._rg or self._base._rg):
+        from .indexing import rebase_view  # a write into a view: the base's graph changes
+
+        rebase_view(self, Tensor._make(self._data))
+    elif self._rg and state.enabled:  # the old graph no longer produced these values
         self.grad_fn = None
         self._rg = False
     return self
