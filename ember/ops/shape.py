@@ -1461,12 +1461,13 @@ register_methods(
     swapaxes=transpose, swapdims=transpose, swapaxes_=transpose_, swapdims_=transpose_,
 )
 
+# Tensor-only methods (view, view_as, reshape_as, expand, expand_as, contiguous, unfold, new_*,
+# in-place view ops) stay out of the namespace, as in PyTorch.
 __all__ = [
-    "view", "reshape", "view_as", "reshape_as", "expand", "expand_as", "permute", "transpose",
-    "swapaxes", "swapdims", "t", "unsqueeze", "squeeze", "flatten", "unflatten", "contiguous",
-    "clone", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
-    "column_stack", "narrow", "select", "unbind", "split", "chunk", "tensor_split", "movedim",
-    "moveaxis", "flip", "fliplr", "flipud", "roll", "rot90", "tril", "triu", "diagonal", "diag",
-    "diag_embed", "repeat_interleave", "broadcast_shapes", "broadcast_to", "broadcast_tensors",
-    "atleast_1d", "atleast_2d", "atleast_3d",
+    "reshape", "permute", "transpose", "swapaxes", "swapdims", "t", "unsqueeze", "squeeze",
+    "flatten", "unflatten", "clone", "cat", "concat", "concatenate", "stack", "hstack", "vstack",
+    "row_stack", "dstack", "column_stack", "narrow", "select", "unbind", "split", "chunk",
+    "tensor_split", "movedim", "moveaxis", "flip", "fliplr", "flipud", "roll", "rot90", "tril",
+    "triu", "diagonal", "diag", "diag_embed", "repeat_interleave", "broadcast_shapes",
+    "broadcast_to", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
 ]
