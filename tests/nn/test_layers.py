@@ -236,3 +236,16 @@ def test_transformer_encoder_matches_torch(norm_first):
     eo = e(ember.tensor(x), mask=ember.tensor(causal))
     to = t(torch.tensor(x), mask=torch.tensor(causal))
     np.testing.assert_allclose(eo.detach().numpy(), to.detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_bce_gradient_stays_finite_at_saturation_like_torch():
+    p = np.array([1.0, 0.0, 0.5, 1.0], np.float32)
+    y = np.array([1.0, 0.0, 1.0, 0.0], np.float32)
+    grads = []
+    for lib in (ember, torch):
+        pt = lib.tensor(p, requires_grad=True)
+        loss = lib.nn.functional.binary_cross_entropy(pt, lib.tensor(y))
+        loss.backward()
+        grads.append((loss.item(), pt.grad.numpy().copy()))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-6)
+    np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-6)

@@ -218,6 +218,29 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     return _reduce(loss, reduction)
 
 
+class BinaryCrossEntropy(Op):
+    """-(y log p + (1 - y) log(1 - p)) with PyTorch's guards: logs clamped at -100, and the
+    gradient (p - y) / max(p (1 - p), 1e-12), which stays finite when p saturates at 0 or 1."""
+
+    @staticmethod
+    def forward(ctx, p, y):
+        ctx.save_for_backward(p, y)
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100)
+            log_q = np.maximum(np.log1p(-p), -100)
+        return -(y * log_p + (1 - y) * log_q)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, y = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gp = grad * (p - y) / ((1 - p) * p).clamp_min(1e-12) if need[0] else None
+        gy = None
+        if need[1]:
+            gy = grad * ((1 - p).log().clamp_min(-100) - p.log().clamp_min(-100))
+        return gp, gy
+
+
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """-(y log p + (1 - y) log(1 - p)), with the logs clamped at -100 as PyTorch."""
@@ -230,9 +253,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     p = input._data
     if ((p < 0) | (p > 1)).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
-    log_p = input.log().clamp_min(-100)
-    log_1mp = (1 - input).log().clamp_min(-100)
-    loss = -(target * log_p + (1 - target) * log_1mp)
+    loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
