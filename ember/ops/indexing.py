@@ -539,6 +539,8 @@ def setitem(input: Tensor, key, value) -> None:
     basic, adv, _ = _split_key(key, a.shape)
     view = a[basic + (Ellipsis,)] if basic else a
     akey, _ = _adv_key(adv, view.shape) if adv else ((), True)
+    if not view.flags.writeable:
+        _read_only(view)
     v = _value_array(value, a.dtype)
     value_rg = isinstance(value, Tensor) and value._rg
     record = state.enabled and a.dtype.kind == "f" and (input._rg or value_rg)
@@ -573,6 +575,19 @@ def setitem(input: Tensor, key, value) -> None:
     rebase_view(vw, result)
     if vw is not input and input._base is not None:
         _refresh_view(input)
+
+
+_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+
+
+def _read_only(view: np.ndarray) -> None:
+    """Refuse a write into a read-only (expanded) array, with PyTorch's error when it overlaps."""
+    if any(s == 0 and n > 1 for s, n in zip(view.strides, view.shape)):
+        raise RuntimeError(_OVERLAP)
+    raise NotImplementedError("Ember cannot write into an expanded tensor; clone() it first")
 
 
 # ---- in-place writes into views: CopySlices ----------------------------------------------
@@ -662,10 +677,7 @@ def rebase_view(view: Tensor, result: Tensor) -> None:
         )
     pos = _positions(view._data, base._data)
     if pos.size > 1 and np.unique(pos).size != pos.size:
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a "
-            "single memory location. Please clone() the tensor before performing the operation."
-        )
+        raise RuntimeError(_OVERLAP)
     out = CopySlices.apply(base, result if result._rg else None, pos)
     base.grad_fn, base._out_idx, base._rg = out.grad_fn, 0, True
     _refresh_view(view, pos)
