@@ -2,7 +2,8 @@
 
 Files live in ``root/<ClassName>/raw/`` as torchvision lays them out, gzipped or not.
 ``__getitem__`` returns a PIL image (mode 'L') and an int, before transforms, like torchvision;
-without Pillow installed it returns a uint8 (28, 28) tensor instead.
+without Pillow installed it returns the uint8 (28, 28) NumPy array instead (``ToTensor``
+accepts both).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _to_pil(arr: np.ndarray):
     try:
         from PIL import Image
     except ImportError:
-        return Tensor._make(arr)
+        return arr
     return Image.fromarray(arr, mode="L")
 
 
