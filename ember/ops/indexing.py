@@ -370,9 +370,40 @@ def _add_at_key(out: np.ndarray, key: tuple, g: np.ndarray) -> None:
     _scatter_add(merged, d0, lin, g)
 
 
+def _fast_basic(key, shape: tuple):
+    """(key, grad_fn name) for the common keys made only of in-range ints and plain slices."""
+    if key.__class__ is not tuple:
+        key = (key,)
+    if len(key) > len(shape):
+        return None
+    name = None
+    for k, n in zip(key, shape):
+        c = k.__class__
+        if c is int:
+            if not -n <= k < n:
+                return None
+            name = "SelectBackward0"
+        elif c is slice:
+            if k.step is not None and (k.step.__class__ is not int or k.step <= 0):
+                return None
+            if k.start.__class__ not in _PLAIN or k.stop.__class__ not in _PLAIN:
+                return None
+            if len(key) == 1 or k != _SLICE_ALL:
+                name = "SliceBackward0"
+        else:
+            return None
+    return (key, name) if name else None
+
+
+_PLAIN = (int, type(None))
+
+
 def getitem(input: Tensor, key) -> Tensor:
     """``input[key]`` with PyTorch's rules (see the module docstring)."""
     shape = input._data.shape
+    fast = _fast_basic(key, shape)
+    if fast is not None:
+        return GetItem.apply(input, fast[0], fast[1])
     basic, adv, name = _split_key(key, shape)
     out = GetItem.apply(input, basic, name) if basic or not adv else input
     if not adv:
@@ -536,7 +567,8 @@ def _unstrip(g: Tensor, shape: tuple) -> Tensor:
 def setitem(input: Tensor, key, value) -> None:
     """Write ``value`` into ``input[key]`` in place (cast to input's dtype, broadcast)."""
     a = input._data
-    basic, adv, _ = _split_key(key, a.shape)
+    fast = _fast_basic(key, a.shape)
+    basic, adv = (fast[0], None) if fast is not None else _split_key(key, a.shape)[:2]
     view = a[basic + (Ellipsis,)] if basic else a
     akey, _ = _adv_key(adv, view.shape) if adv else ((), True)
     if not view.flags.writeable:
