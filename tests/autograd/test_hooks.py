@@ -135,3 +135,13 @@ def test_multi_output_grad_fn_output_nr():
         return v.output_nr, v.grad_fn.name(), i.requires_grad
 
     both(f)
+
+
+def test_grad_fn_is_a_graph_node():
+    def f(L):
+        x = tensor(L, [1, 2], requires_grad=True)
+        y = x * 2
+        return (isinstance(y.grad_fn, L.autograd.graph.Node),
+                isinstance(y.grad_fn.next_functions[0][0], L.autograd.graph.Node))
+
+    both(f)
