@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from . import (
     autograd,
+    cuda,
     ops,  # noqa: E402  (attaches the ops to Tensor)
 )
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .devices import device
@@ -36,6 +38,19 @@ from .dtypes import (
     set_default_dtype,
     short,
     uint8,
+)
+from .legacy import (
+    BFloat16Tensor,
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    set_default_tensor_type,
 )
 from .ops.creation import *  # noqa: E402,F403
 from .ops.indexing import *  # noqa: E402,F403

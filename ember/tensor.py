@@ -61,9 +61,14 @@ class Tensor:
     __array_priority__ = 1000
 
     def __new__(cls, *args, **kwargs):
-        from .ops.creation import _legacy_new
+        from .legacy import legacy_new
 
-        return _legacy_new(cls, _dt.get_default_dtype(), args, kwargs)
+        t = legacy_new(None, args, kwargs)
+        if cls is Tensor:
+            return t
+        sub = _new(cls)  # a subclass (``class MyTensor(ember.Tensor)``) keeps its type
+        sub._data = t._data
+        return sub
 
     @staticmethod
     def _make(arr: np.ndarray) -> Tensor:
@@ -294,18 +299,28 @@ class Tensor:
         return np.array(a) if copy else a
 
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):
-        """With no argument the type name ('ember.FloatTensor'); otherwise a cast to that type."""
+        """With no argument the type name ('ember.FloatTensor'); otherwise a cast to that type
+        (a legacy type, its name 'torch.DoubleTensor'/'ember.DoubleTensor', or a dtype)."""
+        from . import legacy
+
         if dtype is None:
             return "ember." + self.dtype._legacy
-        if isinstance(dtype, str) and dtype.split(".")[-1] in _dt._BY_LEGACY:
-            if ".cuda." in dtype:
+        if isinstance(dtype, str):
+            try:
+                dtype = legacy._type_from_name(dtype)
+            except (AttributeError, ValueError):
+                raise ValueError(f"invalid type: '{dtype}'") from None
+        if dtype is Tensor:
+            dtype = _dt.get_default_dtype()
+        elif isinstance(dtype, legacy.tensortype):
+            if dtype.is_cuda:
                 devices.check_available(devices.device("cuda"))
-            return self.to(_dt._BY_LEGACY[dtype.split(".")[-1]])
-        if isinstance(dtype, type) and hasattr(dtype, "_ember_dtype"):
-            if getattr(dtype, "_is_cuda", False):
-                devices.check_available(devices.device("cuda"))
-            return self.to(dtype._ember_dtype)
-        return self.to(_dt.parse(dtype))
+            dtype = dtype.dtype
+        elif isinstance(dtype, type):
+            raise ValueError(f"invalid type: '{dtype.__name__}'")
+        elif not isinstance(dtype, _dt.dtype):
+            raise TypeError("dtype must be a type, str, or dtype object")
+        return self.to(dtype)
 
     def to(self, *args, **kwargs) -> Tensor:
         """Cast and/or move: ``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``."""
@@ -506,7 +521,7 @@ class Tensor:
     def __repr__(self, *, tensor_contents=None) -> str:
         from ._tensor_str import tensor_repr
 
-        return tensor_repr(self)
+        return tensor_repr(self, tensor_contents)
 
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:
