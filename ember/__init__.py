@@ -14,10 +14,11 @@ from . import (
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
-from .devices import device
+from .devices import device, get_default_device, set_default_device
 from .dtypes import (
     bfloat16,
     bool,
+    can_cast,
     double,
     dtype,
     finfo,
@@ -35,6 +36,7 @@ from .dtypes import (
     int64,
     long,
     promote_types,
+    result_type,
     set_default_dtype,
     short,
     uint8,
@@ -67,7 +69,7 @@ from .random import (
     seed,
     set_rng_state,
 )
-from .tensor import Size, Tensor
+from .tensor import Size, Tensor, is_complex, is_floating_point, is_tensor, numel, typename
 
 
 class layout:

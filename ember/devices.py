@@ -125,3 +125,13 @@ def check_available(d: device) -> None:
         )
     if d.type != "cpu":
         raise RuntimeError(f"Ember has no '{d.type}' backend; keep tensors on 'cpu'")
+
+
+def get_default_device() -> device:
+    """The device new tensors go to: always the CPU in Ember."""
+    return CPU
+
+
+def set_default_device(d) -> None:
+    """Only the CPU (or None, meaning the CPU) is accepted; other devices raise."""
+    parse(d)

@@ -9,6 +9,7 @@ tiers, and a lower tier only changes the result when it brings a higher *categor
 from __future__ import annotations
 
 import builtins
+import math
 
 import numpy as np
 
@@ -132,12 +133,16 @@ def get_default_dtype() -> dtype:
     return _default
 
 
-def set_default_dtype(d) -> None:
-    """Set the default floating dtype; like PyTorch, only float32/float64 (and float16) allowed."""
+def set_default_dtype(d: dtype) -> None:
+    """Set the dtype of new floating tensors (a floating ``ember.dtype``, as in PyTorch)."""
     global _default
-    d = parse(d)
+    if d.__class__ is not dtype:
+        raise TypeError(
+            "invalid dtype object: only floating-point types are supported as the default type"
+        )
     if not d.is_floating_point:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
+    to_numpy_dtype(d)
     _default = d
 
 
@@ -202,21 +207,44 @@ def result_type(*operands) -> dtype:
     return _combine(dim, _combine(zero, wrapped))
 
 
+# (total bits, mantissa bits, max exponent) of each floating dtype; finfo is derived from these
+# so that bfloat16 has one even when NumPy cannot hold it.
+_FLOAT_LAYOUT = {"float16": (16, 10, 15), "bfloat16": (16, 7, 127), "float32": (32, 23, 127),
+                 "float64": (64, 52, 1023)}
+
+
+def can_cast(from_: dtype, to: dtype) -> bool:
+    """Whether PyTorch's casting rules allow ``from_`` -> ``to`` in ops with ``out=``/in-place:
+    never floating -> integral, nor non-bool -> bool."""
+    if from_._kind == 2 and to._kind != 2:
+        return False
+    return not (from_._kind != 0 and to._kind == 0)
+
+
 class finfo:
     """Machine limits of a floating dtype (``ember.finfo(ember.float32).eps``)."""
 
     def __init__(self, type: dtype | None = None) -> None:  # noqa: A002 - torch's name
-        d = parse(type) if type is not None else _default
+        d = _info_dtype(type, "finfo") if type is not None else _default
         if not d.is_floating_point:
-            raise TypeError(f"finfo() requires a floating point input type, got {d}")
-        info = np.finfo(to_numpy_dtype(d))
+            raise TypeError(
+                "ember.finfo() requires a floating point input type. Use ember.iinfo to handle "
+                "'ember.finfo'"
+            )
+        bits, mant, emax = _FLOAT_LAYOUT[d.name]
         self.dtype = d.name
-        self.bits = info.bits
-        self.eps = builtins.float(info.eps)
-        self.max = builtins.float(info.max)
-        self.min = builtins.float(info.min)
-        self.tiny = self.smallest_normal = builtins.float(info.tiny)
-        self.resolution = builtins.float(info.resolution)
+        self.bits = bits
+        self.eps = 2.0 ** -mant
+        self.max = (2.0 - 2.0 ** -mant) * 2.0 ** emax
+        self.min = -self.max
+        self.tiny = self.smallest_normal = 2.0 ** (1 - emax)
+        self.resolution = 10.0 ** -math.floor(-math.log10(self.eps))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, finfo) and other.dtype == self.dtype
+
+    def __hash__(self) -> int:
+        return hash(("finfo", self.dtype))
 
     def __repr__(self) -> str:
         return (
@@ -230,14 +258,37 @@ class iinfo:
     """Limits of an integer dtype (``ember.iinfo(ember.int32).max``)."""
 
     def __init__(self, type: dtype) -> None:  # noqa: A002 - torch's name
-        d = parse(type)
+        d = _info_dtype(type, "iinfo")
+        if d is bool:
+            raise TypeError("ember.bool is not supported by ember.iinfo")
         if d._kind == 2:
-            raise TypeError(f"iinfo() requires an integer input type, got {d}")
-        info = np.iinfo(np.uint8 if d is bool else d.np)
+            raise TypeError(
+                "ember.iinfo() requires an integer input type. Use ember.finfo to handle "
+                "'ember.iinfo'"
+            )
+        info = np.iinfo(d.np)
         self.dtype = d.name
         self.bits = info.bits
         self.max = builtins.int(info.max)
         self.min = builtins.int(info.min)
 
+    def __eq__(self, other) -> bool:
+        return isinstance(other, iinfo) and other.dtype == self.dtype
+
+    def __hash__(self) -> int:
+        return hash(("iinfo", self.dtype))
+
     def __repr__(self) -> str:
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+def _info_dtype(x, fn: str) -> dtype:
+    """finfo/iinfo's argument: a dtype or a Python type (float is float64, as in PyTorch)."""
+    if x.__class__ is dtype:
+        return x
+    py = {builtins.float: float64, builtins.int: int64, builtins.bool: bool}
+    if x in py:
+        return py[x]
+    raise TypeError(
+        f"{fn}(): argument 'type' (position 1) must be ember.dtype, not {type(x).__name__}"
+    )

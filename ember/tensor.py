@@ -573,3 +573,41 @@ def register_methods(*fns, **named) -> None:
 
 
 _node.Tensor = Tensor
+
+
+def is_tensor(obj) -> bool:
+    """Whether ``obj`` is an Ember tensor."""
+    return isinstance(obj, Tensor)
+
+
+def _tensor_arg(fn: str, x) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(
+            f"{fn}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}"
+        )
+    return x
+
+
+def is_floating_point(input: Tensor) -> bool:  # noqa: A002 - torch's name
+    """Whether ``input`` has a floating dtype."""
+    return _tensor_arg("is_floating_point", input)._data.dtype.kind == "f"
+
+
+def is_complex(input: Tensor) -> bool:  # noqa: A002 - torch's name
+    """Always False: Ember has no complex dtypes."""
+    _tensor_arg("is_complex", input)
+    return False
+
+
+def numel(input: Tensor) -> int:  # noqa: A002 - torch's name
+    """The number of elements of ``input``."""
+    return _tensor_arg("numel", input)._data.size
+
+
+def typename(obj) -> str:
+    """'ember.FloatTensor' for a tensor, else the object's qualified type name."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    t = type(obj)
+    module = "" if t.__module__ in ("builtins", "__builtin__", None) else t.__module__ + "."
+    return module + t.__qualname__
