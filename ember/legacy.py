@@ -129,14 +129,28 @@ def legacy_new(dtype: _dt.dtype | None, args, kwargs):
     data = args[0]
     if isinstance(data, Tensor):
         if dtype is not None and data._data.dtype != npd:
-            raise TypeError(f"expected {target} (got {data.dtype})")
+            raise TypeError(f"expected {_options(target)} (got {_options(data.dtype)})")
         return data
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
     if not isinstance(data, (list, tuple, np.ndarray)):
         name = type(data).__name__
         if isinstance(data, np.generic):
             name = "numpy." + name
         raise TypeError(f"new(): data must be a sequence (got {name})")
     return Tensor._make(np.array(_infer_array(data), dtype=npd))
+
+
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+            "bfloat16": "c10::BFloat16", "uint8": "unsigned char", "int8": "signed char",
+            "int16": "short int", "int32": "int", "int64": "long int", "bool": "bool"}
+
+
+def _options(d: _dt.dtype) -> str:
+    """c10's TensorOptions text, which PyTorch's legacy-constructor errors print."""
+    return (f"TensorOptions(dtype={_C_NAMES[d.name]}, device=cpu, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), "
+            "memory_format=(nullopt))")
 
 
 _warned = False
