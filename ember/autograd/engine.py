@@ -110,7 +110,7 @@ def run(roots, grads, retain_graph: bool, create_graph: bool, targets=None):
             continue
         buf = buffers.get(n)
         if buf is None:
-            buf = buffers[n] = [None] * _n_outputs(n)
+            buf = buffers[n] = [None] * n.n_outputs
             root_nodes.append(n)
         buf[i] = g if buf[i] is None else buf[i] + g
     deps, nodes = _graph(root_nodes)
@@ -128,7 +128,7 @@ def run(roots, grads, retain_graph: bool, create_graph: bool, targets=None):
         ready = [n for n in root_nodes if deps.get(n, 0) == 0]
         while ready:
             n = ready.pop()
-            gs = buffers.pop(n, None) or [None] * _n_outputs(n)
+            gs = buffers.pop(n, None) or [None] * n.n_outputs
             if n._tensor_hooks or n._retained:
                 _tensor_hooks(n, gs)
             if captured is not None:
@@ -138,21 +138,26 @@ def run(roots, grads, retain_graph: bool, create_graph: bool, targets=None):
             edges = n.next_functions
             if need is None or any(nxt in need for nxt, _ in edges):
                 out = _call(n, gs)
-                if not retain_graph:
-                    _free(n)
+                if not retain_graph and n._saved:
+                    n._saved = ()
+                    n._freed = True
             else:
                 out = ()
+            n_out = len(out)
+            metas = n._in_meta
             for k, (nxt, idx) in enumerate(edges):
                 if nxt is None:
                     continue
-                g = out[k] if k < len(out) else None
+                g = out[k] if k < n_out else None
                 if g is not None:
-                    meta = n._in_meta[k] if k < len(n._in_meta) else None
+                    meta = metas[k] if k < len(metas) else None
                     if meta is not None:
-                        g = _fit(g, meta)
+                        a = g._data
+                        if a.shape != meta[0] or a.dtype != meta[1]:
+                            g = _fit(g, meta)
                     buf = buffers.get(nxt)
                     if buf is None:
-                        buf = buffers[nxt] = [None] * _n_outputs(nxt)
+                        buf = buffers[nxt] = [None] * nxt.n_outputs
                     buf[idx] = g if buf[idx] is None else buf[idx] + g
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
@@ -160,10 +165,6 @@ def run(roots, grads, retain_graph: bool, create_graph: bool, targets=None):
     finally:
         state.enabled = prev
     return captured
-
-
-def _n_outputs(n) -> int:
-    return getattr(n, "n_outputs", 1)
 
 
 def _tensor_hooks(n, gs) -> None:
@@ -188,7 +189,13 @@ def _copy(g):
 
 
 def _call(n, gs):
-    if all(g is None for g in gs):
+    if n.n_outputs == 1:
+        if gs[0] is None:
+            return ()
+        if not (n._prehooks or n._hooks or state.anomaly):
+            out = n._apply(gs)
+            return out if out.__class__ is tuple else (out,)
+    elif all(g is None for g in gs):
         return ()
     if n._prehooks:
         for hook in n._prehooks:
@@ -224,12 +231,6 @@ def _warn_trace(n) -> None:
             f"{n._trace}",
             stacklevel=3,
         )
-
-
-def _free(n) -> None:
-    if getattr(n, "_saved", None):
-        n._saved = ()
-        n._freed = True
 
 
 def _check_nan(n, out) -> None:

@@ -41,6 +41,9 @@ class Node:
     _retained = None  # {output index: weakref to the tensor} from retain_grad()
     _trace = None  # forward stack, kept under detect_anomaly
     _freed = False
+    n_outputs = 1
+    _saved = ()
+    _in_meta = ()
 
     def name(self) -> str:
         return self._name
@@ -211,52 +214,63 @@ class Op(Node):
     @classmethod
     def apply(cls, *inputs, **kwargs):
         record = False
-        if state.enabled and cls.differentiable:
-            for x in inputs:
-                if (x.__class__ is Tensor or isinstance(x, Tensor)) and x._rg:
+        args = []
+        for x in inputs:
+            if x.__class__ is Tensor or isinstance(x, Tensor):
+                if x._rg:
                     record = True
-                    break
-        args = [x._data if isinstance(x, Tensor) else x for x in inputs]
-        if not record:
+                args.append(x._data)
+            else:
+                args.append(x)
+        if not (record and state.enabled and cls.differentiable):
             out = cls.forward(_NO_CTX, *args, **kwargs)
             if cls.n_outputs == 1:
                 return _wrap_plain(out, inputs, cls.is_view)
-            return tuple(_wrap_plain(o, inputs, cls.is_view and i == 0) for i, o in enumerate(out))
-        ctx = cls.__new__(cls)
+            return tuple(_wrap_plain(o, inputs, cls.is_view) for o in out)
+        ctx = _new_node(cls)
         ctx._to_save = ()
         out = cls.forward(ctx, *args, **kwargs)
-        ctx._record(inputs, args)
+        ctx._record(inputs)
         if cls.n_outputs == 1:
             res = _wrap_plain(out, inputs, cls.is_view)
             if res._data.dtype.kind == "f":
                 res._rg = True
                 res.grad_fn = ctx
-            ctx._save(inputs, args, (out,), (res,))
+            if ctx._to_save:
+                ctx._save(inputs, args, (out,), (res,))
             return res
-        res = tuple(_wrap_plain(o, inputs, cls.is_view and i == 0) for i, o in enumerate(out))
+        res = tuple(_wrap_plain(o, inputs, cls.is_view) for o in out)
         for i, r in enumerate(res):
             if r._data.dtype.kind == "f":
                 r._rg = True
                 r.grad_fn = ctx
                 r._out_idx = i
-        ctx._save(inputs, args, out, res)
+        if ctx._to_save:
+            ctx._save(inputs, args, out, res)
         return res
 
-    def _record(self, inputs, args) -> None:
+    def _record(self, inputs) -> None:
         edges, needs, meta = [], [], []
         for x in inputs:
-            if isinstance(x, Tensor):
-                e = _edge(x)
-                edges.append(e)
-                needs.append(e[0] is not None)
-                meta.append(x._data)
+            if x.__class__ is Tensor or isinstance(x, Tensor):
+                if x.grad_fn is not None:
+                    edges.append((x.grad_fn, x._out_idx))
+                    needs.append(True)
+                elif x._rg:
+                    edges.append((_grad_accumulator(x), 0))
+                    needs.append(True)
+                else:
+                    edges.append(_NO_EDGE)
+                    needs.append(False)
+                a = x._data
+                meta.append((a.shape, a.dtype))
             else:
-                edges.append((None, 0))
+                edges.append(_NO_EDGE)
                 needs.append(False)
                 meta.append(None)
         self.next_functions = tuple(edges)
         self.needs_input_grad = tuple(needs)
-        self._in_meta = tuple((a.shape, a.dtype) if a is not None else None for a in meta)
+        self._in_meta = tuple(meta)
         if state.anomaly:
             self._trace = "".join(traceback.format_stack()[:-3])
 
@@ -287,12 +301,16 @@ class Op(Node):
                 s.ver, s.version = src._ver, src._ver[0]
             saved.append(s)
         self._saved = tuple(saved)
-        del self._to_save
+        self._to_save = ()
 
     def _apply(self, grads):
         if self._freed and self._saved:
             raise RuntimeError(_FREED)
         return self.backward(self, *grads) if self.n_outputs > 1 else self.backward(self, grads[0])
+
+
+_NO_EDGE = (None, 0)
+_new_node = object.__new__
 
 
 class _NoCtx:
