@@ -105,15 +105,17 @@ def _check_mm(a: Tensor, b: Tensor, sa: tuple, sb: tuple) -> None:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and {sb[0]}x{sb[1]})"
         )
-    if a.dtype is not b.dtype:
+    dt = a._data.dtype
+    if dt != b._data.dtype:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_cname(a)} != {_cname(b)}"
         )
-    _check_not_bool(a)
+    if dt.kind == "b":
+        _check_not_bool(a)
 
 
 def _check_not_bool(a: Tensor) -> None:
-    if a.dtype is _dt.bool:
+    if a._data.dtype.kind == "b":
         raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
 
 
