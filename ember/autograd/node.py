@@ -276,29 +276,33 @@ class Op(Node):
 
     def _save(self, inputs, args, raw_outs, outs) -> None:
         saved = []
+        n_in = len(args)
         for a in self._to_save:
             if a is None:
                 saved.append(None)
                 continue
             s = _Saved()
-            s.array, s.tensor, s.out_idx, src = a, None, 0, None
-            for x, arr in zip(inputs, args):
-                if arr is a and isinstance(x, Tensor):
-                    s.tensor = src = x
+            s.out_idx = 0
+            for k in range(n_in):
+                if args[k] is a and a is not inputs[k]:  # an input Tensor's array
+                    src = s.tensor = inputs[k]
+                    s.array = a
                     break
             else:
                 for i, o in enumerate(raw_outs):
                     if o is a:
-                        s.array, s.out_idx, src = outs[i]._data, i, outs[i]
+                        src = outs[i]
+                        s.tensor, s.array, s.out_idx = None, src._data, i
                         break
-                else:
-                    s.tensor = Tensor._make(_asarray(a))  # a constant computed in forward
-            if src is None:
-                s.ver, s.version = None, 0
-            else:
-                if src._ver is None:
-                    src._ver = [0]
-                s.ver, s.version = src._ver, src._ver[0]
+                else:  # a constant computed in forward
+                    s.tensor, s.array = Tensor._make(_asarray(a)), a
+                    s.ver, s.version = None, 0
+                    saved.append(s)
+                    continue
+            ver = src._ver
+            if ver is None:
+                ver = src._ver = [0]
+            s.ver, s.version = ver, ver[0]
             saved.append(s)
         self._saved = tuple(saved)
         self._to_save = ()
