@@ -303,6 +303,7 @@ class GetItem(Op):
 
     @staticmethod
     def forward(ctx, x, key, name="SliceBackward0"):
+        key = key if isinstance(key, tuple) else (key,)
         ctx.shape, ctx.key, ctx._name = x.shape, key, name
         return x[key + (Ellipsis,)]  # all-int keys give a 0-d view, not a NumPy scalar
 
@@ -333,7 +334,7 @@ class IndexAdd(Op):
 
     @staticmethod
     def forward(ctx, g, shape, key, unique):
-        ctx.key, ctx.basic = key, unique
+        ctx.key, ctx.unique = key, unique
         out = np.zeros(shape, g.dtype)
         if unique:
             out[key] = g
@@ -344,7 +345,7 @@ class IndexAdd(Op):
     @staticmethod
     def backward(ctx, grad):
         # the adjoint of a scatter-add is the read at the same key
-        if ctx.basic and _is_basic(ctx.key):
+        if ctx.unique and _is_basic(ctx.key):
             return GetItem.apply(grad, ctx.key), None, None, None
         return Index.apply(grad, ctx.key), None, None, None
 
