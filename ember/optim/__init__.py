@@ -1,6 +1,6 @@
 """Optimizers and learning-rate schedulers, numerically identical to ``torch.optim``."""
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -16,5 +16,5 @@ from .sgd import SGD
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad",
-    "Adadelta", "Rprop", "ASGD", "LBFGS", "lr_scheduler",
+    "Adadelta", "Rprop", "ASGD", "LBFGS", "lr_scheduler", "swa_utils",
 ]
