@@ -97,10 +97,10 @@ def _promote(a, b) -> np.dtype:
 
 def _scalar(x):
     """Python numbers pass; NumPy scalars become Python numbers; anything else is None."""
+    if isinstance(x, np.generic):  # first: np.float64 is also a float
+        return x.item()
     if isinstance(x, _SCALARS):
         return x
-    if isinstance(x, np.generic):
-        return x.item()
     return None
 
 
@@ -189,14 +189,15 @@ def _run2(cls, a, b, *extra):
         raise
 
 
-def _out(result: Tensor, out: Tensor | None) -> Tensor:
-    """Write into ``out=`` (resized like PyTorch, dtype kept) when given."""
+def _out(result: Tensor, out: Tensor | None, name: str | None = None) -> Tensor:
+    """Write into ``out=`` (resized like PyTorch, dtype kept) when given; ``name`` is the op's,
+    for the error PyTorch gives when autograd is involved."""
     if out is None:
         return result
-    if out._rg and state.enabled:
+    if (out._rg or result._rg) and state.enabled:
         raise RuntimeError(
-            "functions with out=... arguments don't support automatic "
-            "differentiation, but one of the arguments requires grad."
+            f"{name + '(): ' if name else ''}functions with out=... arguments don't support "
+            "automatic differentiation, but one of the arguments requires grad."
         )
     _check_cast(result._data.dtype, out._data.dtype)
     if out._data.shape != result._data.shape:
@@ -358,8 +359,8 @@ class DivFloor(Op):
 def _check_bool_sub(a, b) -> None:
     if _is_bool(a) or _is_bool(b):
         raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. If you are "
-            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
             if _is_bool(a) and _is_bool(b)
             else "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
             "are trying to invert a mask, use the `~` or `logical_not()` operator instead."
@@ -391,7 +392,7 @@ def add(input: Tensor, other, *, alpha=1, out: Tensor | None = None) -> Tensor:
     a, b = _operands(input, other, "add")
     if alpha.__class__ is not int or alpha != 1:
         b = _scaled(b, alpha, _dtype_of(a))
-    return _out(_run2(Add, a, b), out)
+    return _out(_run2(Add, a, b), out, "add")
 
 
 def _sub(input, other, alpha=1) -> Tensor:
@@ -408,7 +409,7 @@ def _sub(input, other, alpha=1) -> Tensor:
 
 def sub(input: Tensor, other, *, alpha=1, out: Tensor | None = None) -> Tensor:
     """``input - alpha * other``; bool tensors refuse subtraction, as in PyTorch."""
-    return _out(_sub(input, other, alpha), out)
+    return _out(_sub(input, other, alpha), out, "sub")
 
 
 def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
@@ -421,7 +422,7 @@ def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
 def mul(input: Tensor, other, *, out: Tensor | None = None) -> Tensor:
     """Elementwise product."""
     _need_tensor("mul", input, 1, "input")
-    return _out(_run2(Mul, *_operands(input, other, "mul")), out)
+    return _out(_run2(Mul, *_operands(input, other, "mul")), out, "mul")
 
 
 def _to_float(a, b, input, other):
@@ -461,7 +462,7 @@ def div(input: Tensor, other, *, rounding_mode: str | None = None,
     """True division (integers give the default float); ``rounding_mode`` 'trunc' or 'floor'
     rounds the quotient and keeps integer dtypes. Integer division by zero raises."""
     if rounding_mode is None:
-        return _out(_true_div(input, other), out)
+        return _out(_true_div(input, other), out, "div")
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(
             "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
@@ -587,7 +588,7 @@ def _unary(name: str, fwd, bwd, save: str = "x", ints: str = "float", quiet: boo
             elif input._data.dtype.kind == "b":
                 raise _not_impl(f"{name.lower()}_cpu", input._data.dtype)
         y = op.apply(input)
-        return y if out is None else _out(y, out)
+        return y if out is None else _out(y, out, name.lower())
 
     fn.__name__ = fn.__qualname__ = name.lower()
     fn.__doc__ = f"Elementwise {name.lower()}" + (
@@ -1214,22 +1215,22 @@ def _tensor_pair(name: str, input: Tensor, other: Tensor, to_float: bool = False
 
 def maximum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Elementwise max (NaN propagates); ties split the gradient in half."""
-    return _out(_run2(Maximum, *_tensor_pair("maximum", input, other)), out)
+    return _out(_run2(Maximum, *_tensor_pair("maximum", input, other)), out, "maximum")
 
 
 def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Elementwise min (NaN propagates); ties split the gradient in half."""
-    return _out(_run2(Minimum, *_tensor_pair("minimum", input, other)), out)
+    return _out(_run2(Minimum, *_tensor_pair("minimum", input, other)), out, "minimum")
 
 
 def fmax(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Elementwise max ignoring NaN (NaN only where both are NaN)."""
-    return _out(_run2(Fmax, *_tensor_pair("fmax", input, other)), out)
+    return _out(_run2(Fmax, *_tensor_pair("fmax", input, other)), out, "fmax")
 
 
 def fmin(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Elementwise min ignoring NaN (NaN only where both are NaN)."""
-    return _out(_run2(Fmin, *_tensor_pair("fmin", input, other)), out)
+    return _out(_run2(Fmin, *_tensor_pair("fmin", input, other)), out, "fmin")
 
 
 class Atan2(Op):
@@ -1309,6 +1310,8 @@ def copysign(input: Tensor, other, *, out: Tensor | None = None) -> Tensor:
 
 
 class Remainder(Op):
+    _name = "RemainderBackward1"
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -1324,6 +1327,8 @@ class Remainder(Op):
 
 
 class Fmod(Op):
+    _name = "FmodBackward1"
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -1338,6 +1343,14 @@ class Fmod(Op):
         return grad, -grad * Tensor._make(_quiet(_trunc_div, a._data, b._data))
 
 
+class RemainderScalar(Remainder):
+    _name = "RemainderBackward0"
+
+
+class FmodScalar(Fmod):
+    _name = "FmodBackward0"
+
+
 def _modulo(cls, input, other, name: str) -> Tensor:
     a, b = _operands(input, other, name)
     dt = _dtype_of(a if isinstance(a, Tensor) else b)
@@ -1347,6 +1360,8 @@ def _modulo(cls, input, other, name: str) -> Tensor:
         _int_div_check(b)
     if not isinstance(a, Tensor):
         a = Tensor._make(np.asarray(a, dt))
+    if not isinstance(b, Tensor):
+        cls = RemainderScalar if cls is Remainder else FmodScalar
     return _run2(cls, a, b)
 
 
