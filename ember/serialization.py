@@ -93,20 +93,42 @@ class _Unpickler(pickle.Unpickler):
         return t
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=None, **kwargs) -> None:
-    """Save ``obj`` (tensors, state_dicts, nested containers) to a path or binary file."""
+def save(obj, f, pickle_module=None, pickle_protocol=None, *, format: str = "ember",  # noqa: A002
+         **kwargs) -> None:
+    """Save ``obj`` (tensors, state_dicts, nested containers) to a path or binary file.
+
+    ``format="torch"`` writes PyTorch's zip format instead, readable by
+    ``torch.load(path, weights_only=True)``; ``ember.load`` reads both.
+    """
     if pickle_module is not None:
         raise ValueError("ember.save uses its own safe format; pickle_module is not supported")
-    arrays: list = []
-    buf = io.BytesIO()
-    _Pickler(buf, arrays).dump(obj)
+    if format not in ("ember", "torch"):
+        raise ValueError(f"format must be 'ember' or 'torch', not {format!r}")
+    if format == "torch":
+        from . import torch_format
+
+        def write(out):
+            torch_format.save(obj, out)
+    else:
+        arrays: list = []
+        buf = io.BytesIO()
+        _Pickler(buf, arrays).dump(obj)
+
+        def write(out):
+            _write(out, buf.getvalue(), arrays)
+
+    _atomic(f, write)
+
+
+def _atomic(f, write) -> None:
+    """Run ``write(fileobj)``; for a path, into a temporary file renamed over it at the end."""
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         folder = os.path.dirname(os.path.abspath(path))
         fd, tmp = tempfile.mkstemp(prefix=".ember-save-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as out:
-                _write(out, buf.getvalue(), arrays)
+                write(out)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, path)
@@ -115,7 +137,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, **kwargs) -> None:
                 os.unlink(tmp)
             raise
     else:
-        _write(f, buf.getvalue(), arrays)
+        write(f)
 
 
 def _write(fileobj, structure: bytes, arrays: list) -> None:
@@ -142,11 +164,16 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         z = zipfile.ZipFile(f)
     except zipfile.BadZipFile:
         raise pickle.UnpicklingError(
-            "not an Ember checkpoint (ember.save writes a zip archive; PyTorch's files and "
-            "plain pickles are not loaded, since loading them could run code)"
+            "not an Ember or PyTorch zip checkpoint (plain pickles and PyTorch's legacy format "
+            "are not loaded, since loading them could run code)"
         ) from None
     with z:
         names = set(z.namelist())
+        from . import torch_format
+
+        prefix = torch_format.data_pkl_prefix(z)
+        if "format" not in names and prefix is not None:
+            return torch_format.load(z, prefix)
         if "format" not in names or z.read("format").decode() != _FORMAT:
             raise pickle.UnpicklingError("not an Ember checkpoint (missing format marker)")
         arrays = {}
