@@ -58,6 +58,40 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
     return (x * y).sum(dim)
 
 
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False, out=None) -> Tensor:
+    """X with T X = B (``left=False``: X T = B), T the upper / lower triangle of A (with a unit
+    diagonal if ``unitriangular``); only that triangle gets a gradient, as in PyTorch."""
+    name = "linalg.solve_triangular"
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    _square(A, name)
+    k = B.shape[-2] if left else B.shape[-1]
+    if k != A.shape[-1]:
+        raise RuntimeError(
+            f"{name}: Incompatible shapes of A and B for the equation "
+            f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
+            f"{B.shape[-2]}x{B.shape[-1]})"
+        )
+    t = A.triu(1 if unitriangular else 0) if upper else A.tril(-1 if unitriangular else 0)
+    if unitriangular:
+        t = t + _eye_like(A.shape[-1], A)
+    return solve(t, B, left=left)
+
+
+def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False,
+                out=None) -> Tensor:
+    """Number of singular values above ``max(atol, rtol * s_max)`` (int64)."""
+    s = svdvals(A).detach()
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else (
+            float(np.finfo(A._data.dtype).eps) * max(A.shape[-2], A.shape[-1]))
+    cut = s.amax(-1, keepdim=True) * rtol
+    if atol is not None:
+        cut = cut.clamp(min=atol)
+    return (s > cut).sum(-1)
+
+
 # ---- norms ------------------------------------------------------------------------------------
 
 
@@ -429,5 +463,6 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) 
 __all__ = [
     "LinAlgError", "inv", "inv_ex", "det", "slogdet", "solve", "matmul", "matrix_power",
     "multi_dot", "cross", "vecdot", "norm", "vector_norm", "matrix_norm", "svd", "svdvals",
-    "eigh", "eigvalsh", "cholesky", "cholesky_ex", "qr", "pinv",
+    "eigh", "eigvalsh", "cholesky", "cholesky_ex", "qr", "pinv", "solve_triangular",
+    "matrix_rank",
 ]

@@ -818,6 +818,8 @@ def _square(a: Tensor, name: str, floating: bool = True) -> None:
         raise RuntimeError(
             f"{name}: Expected a floating point or complex tensor as input. Got {_sname(a)}"
         )
+    if floating and a._data.dtype.itemsize < 4:
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got {_sname(a)}")
 
 
 def _zero_pivot(m: np.ndarray) -> int:

@@ -216,3 +216,13 @@ ROWS = [
         rtol=1e-4, atol=1e-5),
     Row("la_pinv", lambda L, a: L.linalg.pinv(a), [(4, 3)], rtol=1e-4, atol=1e-5),
 ]
+
+ROWS += [
+    Row("la_solve_triangular_upper", lambda L, a, b: L.linalg.solve_triangular(a, b, upper=True),
+        [_w(3), (3, 2)]),
+    Row("la_solve_triangular_lower_right", lambda L, a, b: L.linalg.solve_triangular(
+        a, b, upper=False, left=False), [_w(3, 2), (2, 4, 3)]),
+    Row("la_solve_triangular_unit", lambda L, a, b: L.linalg.solve_triangular(
+        a, b, upper=True, unitriangular=True), [(3, 3), (3, 2)]),
+    Row("la_matrix_rank", lambda L, a: L.linalg.matrix_rank(a @ a.mT), [(4, 2)], order=0),
+]

@@ -277,3 +277,20 @@ def test_einsum_third_derivative_matches_torch():
         (ggg,) = L.autograd.grad(gg.sum(), a)
         outs.append(ggg.numpy())
     np.testing.assert_allclose(outs[0], outs[1])
+
+
+TRIANGULAR_ERRORS = {
+    "b_1d": lambda L: L.linalg.solve_triangular(L.eye(3), L.ones(3), upper=True),
+    "shapes": lambda L: L.linalg.solve_triangular(L.eye(3), L.ones(4, 2), upper=True),
+    "half": lambda L: L.linalg.inv(L.eye(2, dtype=L.half)),
+}
+
+
+@pytest.mark.parametrize("name", list(TRIANGULAR_ERRORS))
+def test_more_errors_match_torch(name):
+    fn = TRIANGULAR_ERRORS[name]
+    with pytest.raises(RuntimeError) as te:
+        fn(torch)
+    with pytest.raises(RuntimeError) as ee:
+        fn(ember)
+    assert str(ee.value) == str(te.value)
