@@ -42,7 +42,7 @@ inv = inverse
 
 
 def inv_ex(A: Tensor, *, check_errors: bool = False):
-    """(inverse, info) where info is 0 for success (errors raise unless... they always do here)."""
+    """(inverse, info); Ember raises on a singular matrix instead of reporting it in ``info``."""
     from .ops.creation import zeros
 
     return _inv_ex_t(inverse(A), zeros(tuple(A.shape[:-2]), dtype=_dt.int32))
