@@ -7,6 +7,7 @@ points and Python protocol methods.
 
 from __future__ import annotations
 
+import numbers
 import weakref
 
 import numpy as np
@@ -89,7 +90,7 @@ class Tensor:
         """The shape, or the length of dimension ``dim``."""
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        return self._data.shape[_wrap_size_dim(dim, self._data.ndim)]
 
     @property
     def ndim(self) -> int:
@@ -166,7 +167,7 @@ class Tensor:
     @data.setter
     def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
-            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         self._data = value._data
 
     @property
@@ -175,26 +176,37 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
-        self.requires_grad_(flag)
+        if flag.__class__ is not bool:
+            raise RuntimeError("requires_grad must be a bool")
+        if self.grad_fn is not None and flag:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
+        self._set_requires_grad(flag, "floating point and complex dtype")
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Start or stop recording operations on this leaf tensor."""
-        flag = bool(requires_grad)
-        if self.grad_fn is not None:
-            if not flag:
-                raise RuntimeError(
-                    "you can only change requires_grad flags of leaf variables. If you want to "
-                    "use a computed variable in a subgraph that doesn't require differentiation "
-                    "use var_no_grad = var.detach()."
-                )
-            return self
-        if flag and self._data.dtype.kind != "f":
-            raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients, "
-                f"got {self.dtype}"
+        """Start or stop recording operations on this leaf tensor (True on a non-leaf is a
+        no-op, as in PyTorch)."""
+        if requires_grad.__class__ is not bool:
+            name = type(requires_grad).__name__
+            if isinstance(requires_grad, np.generic):
+                name = "numpy." + name
+            raise TypeError(
+                f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not {name}"
             )
-        self._rg = flag
+        if self.grad_fn is not None and requires_grad:
+            return self
+        self._set_requires_grad(requires_grad, "floating point dtype")
         return self
+
+    def _set_requires_grad(self, flag: bool, allowed: str) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to "
+                "use a computed variable in a subgraph that doesn't require differentiation "
+                "use var_no_grad = var.detach()."
+            )
+        if flag and self._data.dtype.kind != "f":
+            raise RuntimeError(f"only Tensors of {allowed} can require gradients")
+        self._rg = flag
 
     @property
     def grad(self) -> Tensor | None:
@@ -217,17 +229,20 @@ class Tensor:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(
-                    f"assigned grad expected to be a Tensor or None but got grad of "
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}"
                 )
             if value._data.shape != self._data.shape:
                 raise RuntimeError(
-                    f"assigned grad has data of a different size: grad {list(value.shape)}, "
-                    f"tensor {list(self.shape)}"
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
                 )
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
-                    f"assigned grad has data of a different type: {value.dtype} vs {self.dtype}"
+                    f"attempting to assign a gradient with dtype '{_c_name(value.dtype)}' to a "
+                    f"tensor with grad_dtype '{_SCALAR_NAMES[self.dtype.name]}'. The gradient "
+                    "must match the tensor's grad_dtype (defaults to the tensor's dtype)."
                 )
         self._grad = value
 
@@ -256,20 +271,45 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
-        if self._data.ndim > 2:
+        """The dimensions reversed; PyTorch warns (deprecated) unless the tensor is 2-D."""
+        nd = self._data.ndim
+        if nd != 2:
             import warnings
 
             warnings.warn(
+                "Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                "cases." if nd == 0 else
                 "The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
-                "is deprecated and it will throw an error in a future release.",
+                "is deprecated and it will throw an error in a future release. Consider `x.mT` "
+                "to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, "
+                "-1))` to reverse the dimensions of a tensor.",
                 UserWarning,
                 stacklevel=2,
             )
-        return self.permute(*range(self._data.ndim - 1, -1, -1))
+        return self.permute(*range(nd - 1, -1, -1))
 
     @property
     def mT(self) -> Tensor:
+        """The last two dimensions swapped."""
+        _need_matrices(self, "mT")
         return self.transpose(-2, -1)
+
+    @property
+    def mH(self) -> Tensor:
+        """The conjugate transpose of the last two dimensions (``mT`` for real tensors)."""
+        _need_matrices(self, "mH")
+        return self.transpose(-2, -1)
+
+    @property
+    def H(self) -> Tensor:
+        """The conjugate transpose of a matrix (``T`` for real 2-D tensors)."""
+        nd = self._data.ndim
+        if nd > 2 or nd == 1:
+            more = " For batches of matrices, consider using tensor.mH" if nd > 2 else ""
+            raise RuntimeError(
+                f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor.{more}"
+            )
+        return self.permute(*range(nd - 1, -1, -1))
 
     # ---- conversions ----------------------------------------------------------------------
     def item(self):
@@ -298,6 +338,13 @@ class Tensor:
             return a.astype(dtype)
         return np.array(a) if copy else a
 
+    def __array_wrap__(self, arr, context=None, return_scalar: bool = False):
+        """NumPy ufuncs on tensors (``np.sqrt(t)``) give tensors back, as with PyTorch; the
+        result is outside the graph."""
+        if arr.dtype in _dt._FROM_NP:
+            return Tensor._make(np.asarray(arr))
+        return arr[()] if return_scalar else arr
+
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):
         """With no argument the type name ('ember.FloatTensor'); otherwise a cast to that type
         (a legacy type, its name 'torch.DoubleTensor'/'ember.DoubleTensor', or a dtype)."""
@@ -323,33 +370,16 @@ class Tensor:
         return self.to(dtype)
 
     def to(self, *args, **kwargs) -> Tensor:
-        """Cast and/or move: ``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``."""
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        copy = kwargs.pop("copy", False)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        if kwargs:
-            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype, device = a.dtype, a.device
-            elif isinstance(a, _dt.dtype):
-                dtype = a
-            elif isinstance(a, (str, devices.device, int)) and not isinstance(a, bool):
-                if isinstance(a, str) and a.split(".")[-1] in _dt._BY_NAME and "." in a:
-                    dtype = _dt.parse(a)
-                else:
-                    device = a
-            elif a is not None:
-                dtype = _dt.parse(a)
+        """Cast and/or move: ``to(dtype)``, ``to(device, dtype)``, ``to(other)``, with PyTorch's
+        ``non_blocking``/``copy``/``memory_format`` arguments. Only the CPU exists."""
+        dtype, device, copy = _to_args(args, kwargs)
         if device is not None:
             devices.parse(device)
-        if dtype is None or _dt.parse(dtype).np == self._data.dtype:
+        if dtype is None or dtype.np == self._data.dtype:
             return self.clone() if copy else self
         from .ops.pointwise import _cast
 
-        return _cast(self, _dt.to_numpy_dtype(_dt.parse(dtype)))
+        return _cast(self, _dt.to_numpy_dtype(dtype))
 
     def float(self) -> Tensor:
         return self.to(_dt.float32)
@@ -409,7 +439,7 @@ class Tensor:
         st = tuple(s // a.itemsize for s in a.strides)
         if dim is None:
             return st
-        return st[_wrap_dim(dim, a.ndim)]
+        return st[_wrap_size_dim(dim, a.ndim)]
 
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0]
@@ -493,9 +523,8 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(
-                "Boolean value of Tensor with more than one value is ambiguous"
-            )
+            what = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous")
         return bool(self._data.item())
 
     def __float__(self) -> float:
@@ -512,6 +541,15 @@ class Tensor:
         if self._data.size != 1 or self._data.dtype.kind not in "iub":
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._data.item())
+
+    def __contains__(self, element) -> bool:
+        """``x in t``: whether any element equals ``x`` (a number or a tensor)."""
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(
+                "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                f"{type(element)}."
+            )
+        return bool((self == element).any().item())
 
     def __complex__(self) -> complex:
         return complex(self.item())
@@ -535,7 +573,9 @@ class Tensor:
         if self.grad_fn is not None:
             raise RuntimeError(
                 "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
-                "protocol at the moment."
+                "protocol at the moment.  If you were attempting to deepcopy a module, this may "
+                "be because of a torch.nn.utils.weight_norm usage, see "
+                "https://github.com/pytorch/pytorch/pull/103001"
             )
         t = _new(type(self))
         t.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("_ver", "_accum")})
@@ -546,6 +586,97 @@ class Tensor:
             t._grad = Tensor._make(self._grad._data.copy())
         memo[id(self)] = t
         return t
+
+
+_PY_DTYPES = {float: _dt.float64, int: _dt.int64, bool: _dt.bool}
+_TO_SIGNATURES = (
+    " * (ember.device device = None, ember.dtype dtype = None, bool non_blocking = False, "
+    "bool copy = False, *, ember.memory_format memory_format = None)\n"
+    " * (ember.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+    "ember.memory_format memory_format = None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, "
+    "ember.memory_format memory_format = None)\n"
+)
+
+
+def _arg_name(x) -> str:
+    if isinstance(x, Tensor):
+        return "Tensor"
+    if isinstance(x, (_dt.dtype, devices.device)):
+        return "ember." + type(x).__name__
+    return type(x).__name__
+
+
+def _to_error(args, kwargs) -> TypeError:
+    got = [_arg_name(a) for a in args] + [f"{k}={_arg_name(v)}" for k, v in kwargs.items()]
+    text = ", ".join(got) + (", " if kwargs else "")
+    return TypeError(
+        f"to() received an invalid combination of arguments - got ({text}), but expected one "
+        f"of:\n{_TO_SIGNATURES}"
+    )
+
+
+def _as_dtype(x):
+    if isinstance(x, _dt.dtype):
+        return x
+    return _PY_DTYPES.get(x) if isinstance(x, type) else None
+
+
+def _to_args(args, kwargs):
+    """``Tensor.to``'s three signatures -> (dtype or None, device or None, copy)."""
+    kw = dict(kwargs)
+    dtype, device = kw.pop("dtype", None), kw.pop("device", None)
+    rest = list(args)
+    first = rest[0] if rest else None
+    if isinstance(first, Tensor):
+        dtype, device = first.dtype, None
+        rest.pop(0)
+    elif rest and _as_dtype(first) is not None:
+        dtype = rest.pop(0)
+    elif rest and (first is None or isinstance(first, (str, devices.device, int))) and (
+            first.__class__ is not bool):
+        device = rest.pop(0)
+        if rest and _as_dtype(rest[0]) is not None:
+            dtype = rest.pop(0)
+    flags = {"non_blocking": False, "copy": False}
+    for name, value in zip(flags, rest):
+        flags[name] = value
+    if len(rest) > 2 or any(v.__class__ is not bool for v in rest):
+        raise _to_error(args, kwargs)
+    for name in ("non_blocking", "copy"):
+        if name in kw:
+            flags[name] = kw.pop(name)
+    kw.pop("memory_format", None)
+    if kw or (dtype is not None and _as_dtype(dtype) is None):
+        raise _to_error(args, kwargs)
+    return (_as_dtype(dtype) if dtype is not None else None), device, bool(flags["copy"])
+
+
+def _need_matrices(t: Tensor, attr: str) -> None:
+    if t._data.ndim < 2:
+        raise RuntimeError(
+            f"tensor.{attr} is only supported on matrices or batches of matrices. Got "
+            f"{t._data.ndim}-D tensor."
+        )
+
+
+# c10's scalar type names, which some PyTorch messages print.
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half",
+                 "bfloat16": "BFloat16", "uint8": "Byte", "int8": "Char", "int16": "Short",
+                 "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
+def _c_name(d: _dt.dtype) -> str:
+    from .legacy import _C_NAMES
+
+    return _C_NAMES[d.name]
+
+
+def _wrap_size_dim(dim: int, ndim: int) -> int:
+    """``size(dim)``/``stride(dim)``: as ``_wrap_dim``, but a 0-d tensor has no dimension 0."""
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, ndim)
 
 
 def _rebuild(arr, requires_grad):
