@@ -552,13 +552,21 @@ def _range_dtype(dtype, values, kernel: str) -> np.dtype:
 
 
 def _range_bounds(start, end, step, npd: np.dtype) -> tuple:
-    """PyTorch's arange/range checks; integral dtypes truncate start/end/step first."""
+    """PyTorch's arange/range checks; integral dtypes truncate start/end/step first.
+
+    Returns the (possibly truncated) start, end, step and arange's length: ``ceil((end - start) /
+    step)``, from the truncated values for int64 but from the given ones for other dtypes, as
+    PyTorch computes it.
+    """
+    n = None
     if npd.kind in "iu":
         if step != 0 and int(step) == 0:
             raise ValueError("step must be nonzero")
         for v in (start, end):
             if isinstance(v, float) and not math.isfinite(v):
                 raise RuntimeError(f"unsupported range: {_fmt(start)} -> {_fmt(end)}")
+        if npd != np.int64 and step != 0:
+            n = math.ceil((end - start) / step)
         start, end, step = int(start), int(end), int(step)
     if step == 0:
         raise RuntimeError("step must be nonzero")
@@ -566,7 +574,7 @@ def _range_bounds(start, end, step, npd: np.dtype) -> tuple:
         raise RuntimeError(f"unsupported range: {_fmt(start)} -> {_fmt(end)}")
     if (step > 0 and end < start) or (step < 0 and end > start):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    return start, end, step
+    return start, end, step, math.ceil((end - start) / step) if n is None else n
 
 
 def _range_values(start, step, n: int, npd: np.dtype) -> np.ndarray:
@@ -585,8 +593,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         start, end = 0, start
     start, end, step = _scalar(start), _scalar(end, "end"), _scalar(step, "step")
     npd = _range_dtype(dtype, (start, end, step), "arange_cpu")
-    start, end, step = _range_bounds(start, end, step, npd)
-    n = math.ceil((end - start) / step)
+    start, end, step, n = _range_bounds(start, end, step, npd)
     if n > 2**62:
         raise RuntimeError("invalid size, possible overflow?")
     return _finish(_range_values(start, step, n, npd), requires_grad, device)
@@ -609,7 +616,7 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None,  # no
     npd = _float_dtype(dtype)
     if npd.kind == "b":
         raise _not_implemented("range_cpu", npd)
-    start, end, step = _range_bounds(start, end, step, npd)
+    start, end, step, _ = _range_bounds(start, end, step, npd)
     n = int(math.floor((end - start) / step)) + 1
     return _finish(_range_values(start, step, n, npd), requires_grad, device)
 

@@ -1,0 +1,141 @@
+"""Rows for the deterministic creation ops: tensor() dtype inference, factories, eye, arange,
+range, linspace, logspace, full and the *_like family. All are constants (order=0); tensor inputs
+only feed the *_like rows."""
+
+import warnings
+
+import numpy as np
+
+from tests.oracle import Arg, Row
+
+
+def _range(L, *a, **k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # range is deprecated in both
+        return L.range(*a, **k)
+
+
+_I = Arg((2, 3), "int64")
+_B = Arg((2, 3), "bool")
+
+ROWS = [
+    # tensor(): dtype inference from Python / NumPy data
+    Row("cr_tensor_mixed", lambda L: L.tensor([1, 2.0]), [], order=0),
+    Row("cr_tensor_int_0d", lambda L: L.tensor(3), [], order=0),
+    Row("cr_tensor_float_0d", lambda L: L.tensor(3.5), [], order=0),
+    Row("cr_tensor_bool", lambda L: L.tensor([True, False]), [], order=0),
+    Row("cr_tensor_bool_int", lambda L: L.tensor([True, 2]), [], order=0),
+    Row("cr_tensor_empty", lambda L: L.tensor([]), [], order=0),
+    Row("cr_tensor_empty_2d", lambda L: L.tensor([[], []]), [], order=0),
+    Row("cr_tensor_nested", lambda L: L.tensor([[1, 2], (3, 4)]), [], order=0),
+    Row("cr_tensor_np_f64", lambda L: L.tensor(np.array([1.5, 2.5])), [], order=0),
+    Row("cr_tensor_np_i32", lambda L: L.tensor(np.array([1, 2], np.int32)), [], order=0),
+    Row("cr_tensor_np_scalar", lambda L: L.tensor(np.float64(2.5)), [], order=0),
+    Row("cr_tensor_np_scalars", lambda L: L.tensor([np.int32(1), np.int32(2)]), [], order=0),
+    Row("cr_tensor_np_scalar_promote", lambda L: L.tensor([np.float64(1.0), 2]), [], order=0),
+    Row("cr_tensor_np_f32_py_float", lambda L: L.tensor([np.float32(1.0), 2.5]), [], order=0),
+    Row("cr_tensor_np_u8_i8", lambda L: L.tensor([np.uint8(1), np.int8(2)]), [], order=0),
+    Row("cr_tensor_np_rows", lambda L: L.tensor([np.array([1.0, 2]), np.array([3.0, 4])]), [],
+        order=0),
+    Row("cr_tensor_tensors", lambda L: L.tensor([L.tensor(1.0), L.tensor(2.0)]), [], order=0),
+    Row("cr_tensor_tensors_f64",
+        lambda L: L.tensor([L.tensor(1.0, dtype=L.float64), 2]), [], order=0),
+    Row("cr_tensor_range", lambda L: L.tensor(range(4)), [], order=0),
+    Row("cr_tensor_inf_nan", lambda L: L.tensor([float("inf"), float("nan"), -0.0]), [],
+        order=0),
+    Row("cr_tensor_dtype", lambda L: L.tensor([1, 2], dtype=L.float64), [], order=0),
+    Row("cr_tensor_dtype_trunc", lambda L: L.tensor([1.7, -1.7], dtype=L.int32), [], order=0),
+    Row("cr_tensor_dtype_bool", lambda L: L.tensor([1.5, 0.0], dtype=L.bool), [], order=0),
+    Row("cr_tensor_dtype_f16", lambda L: L.tensor([0.1, 70000.0], dtype=L.float16), [],
+        order=0),
+    Row("cr_tensor_uint8_wrap", lambda L: L.tensor(-1, dtype=L.uint8), [], order=0),
+    Row("cr_as_tensor_list", lambda L: L.as_tensor([1, 2.0]), [], order=0),
+    Row("cr_asarray_dtype", lambda L: L.asarray(np.arange(3), dtype=L.float32), [], order=0),
+    # factories and their size forms
+    Row("cr_zeros_varargs", lambda L: L.zeros(2, 3), [], order=0),
+    Row("cr_zeros_tuple", lambda L: L.zeros((2, 3), dtype=L.int32), [], order=0),
+    Row("cr_zeros_list", lambda L: L.zeros([2, 0, 3]), [], order=0),
+    Row("cr_zeros_size", lambda L: L.zeros(L.Size([2, 3])), [], order=0),
+    Row("cr_zeros_size_kw", lambda L: L.zeros(size=(2, 3)), [], order=0),
+    Row("cr_zeros_0d", lambda L: L.zeros(()), [], order=0),
+    Row("cr_ones_empty_list", lambda L: L.ones([]), [], order=0),
+    Row("cr_ones_bool", lambda L: L.ones(2, 2, dtype=L.bool), [], order=0),
+    Row("cr_ones_np_int", lambda L: L.ones(np.int64(3)), [], order=0),
+    Row("cr_empty_shape", lambda L: L.empty(2, 3).shape, [], order=0),
+    Row("cr_empty_strided", lambda L: L.empty_strided((2, 3), (1, 2)).fill_(1.0).stride(), [],
+        order=0),
+    Row("cr_full_int", lambda L: L.full((2, 2), 3), [], order=0),
+    Row("cr_full_float", lambda L: L.full((2,), 3.5), [], order=0),
+    Row("cr_full_bool", lambda L: L.full([2], True), [], order=0),
+    Row("cr_full_dtype", lambda L: L.full((3,), 1.5, dtype=L.int64), [], order=0),
+    Row("cr_full_tensor_value", lambda L: L.full((2,), L.tensor(2)), [], order=0),
+    Row("cr_full_np_value", lambda L: L.full((2,), np.float32(2.5)), [], order=0),
+    Row("cr_zeros_like_int", lambda L, a: L.zeros_like(a), [_I], order=0),
+    Row("cr_zeros_like_dtype", lambda L, a: L.zeros_like(a, dtype=L.float16), [_I], order=0),
+    Row("cr_ones_like_bool", lambda L, a: L.ones_like(a), [_B], order=0),
+    Row("cr_ones_like_float", lambda L, a: L.ones_like(a), [(2, 3)], order=0),
+    Row("cr_empty_like", lambda L, a: L.empty_like(a).shape, [(2, 3)], order=0),
+    Row("cr_full_like_trunc", lambda L, a: L.full_like(a, 2.7), [_I], order=0),
+    Row("cr_full_like_bool", lambda L, a: L.full_like(a, True), [(2, 3)], order=0),
+    Row("cr_full_like_dtype", lambda L, a: L.full_like(a, 7, dtype=L.int16), [(2, 3)],
+        order=0),
+    # eye
+    Row("cr_eye", lambda L: L.eye(3), [], order=0),
+    Row("cr_eye_rect", lambda L: L.eye(2, 4), [], order=0),
+    Row("cr_eye_tall", lambda L: L.eye(4, 2, dtype=L.int64), [], order=0),
+    Row("cr_eye_bool", lambda L: L.eye(2, dtype=L.bool), [], order=0),
+    Row("cr_eye_empty", lambda L: L.eye(0, 3), [], order=0),
+    # arange: dtype inference and length ceil((end - start) / step)
+    Row("cr_arange_end", lambda L: L.arange(5), [], order=0),
+    Row("cr_arange_float_end", lambda L: L.arange(5.0), [], order=0),
+    Row("cr_arange_float_step", lambda L: L.arange(0, 1, 0.1), [], order=0),
+    Row("cr_arange_float_step_f64", lambda L: L.arange(0.1, 0.9, 0.1, dtype=L.float64), [],
+        order=0),
+    Row("cr_arange_half_steps", lambda L: L.arange(1, 2.5, 0.5), [], order=0),
+    Row("cr_arange_int_float_step", lambda L: L.arange(1, 10, 2.5), [], order=0),
+    Row("cr_arange_neg", lambda L: L.arange(5, 0, -1), [], order=0),
+    Row("cr_arange_neg_float", lambda L: L.arange(1, 0, -0.3), [], order=0),
+    Row("cr_arange_fine", lambda L: L.arange(-1, 1, 0.01), [], order=0),
+    Row("cr_arange_empty", lambda L: L.arange(3, 3), [], order=0),
+    Row("cr_arange_kw", lambda L: L.arange(end=4), [], order=0),
+    Row("cr_arange_kw2", lambda L: L.arange(start=1, end=7, step=2), [], order=0),
+    Row("cr_arange_bool_arg", lambda L: L.arange(True), [], order=0),
+    Row("cr_arange_np_int", lambda L: L.arange(np.int64(3)), [], order=0),
+    Row("cr_arange_np_float", lambda L: L.arange(np.float64(3)), [], order=0),
+    Row("cr_arange_tensor_int", lambda L: L.arange(0, 10, L.tensor(3)), [], order=0),
+    Row("cr_arange_tensor_f64", lambda L: L.arange(L.tensor(3.0, dtype=L.float64)), [],
+        order=0),
+    Row("cr_arange_dtype_f64", lambda L: L.arange(5, dtype=L.float64), [], order=0),
+    Row("cr_arange_dtype_f16", lambda L: L.arange(0, 1, 0.25, dtype=L.float16), [], order=0),
+    Row("cr_arange_dtype_u8", lambda L: L.arange(5, dtype=L.uint8), [], order=0),
+    Row("cr_arange_dtype_int_trunc", lambda L: L.arange(0.5, 5, 1.5, dtype=L.int64), [],
+        order=0),
+    Row("cr_arange_dtype_int_neg", lambda L: L.arange(-0.5, 5, 1.5, dtype=L.int32), [],
+        order=0),
+    # range (deprecated, inclusive)
+    Row("cr_range", lambda L: _range(L, 1, 4), [], order=0),
+    Row("cr_range_step", lambda L: _range(L, 1, 2, 0.3), [], order=0),
+    Row("cr_range_int", lambda L: _range(L, 1, 4, dtype=L.int64), [], order=0),
+    # linspace / logspace
+    Row("cr_linspace", lambda L: L.linspace(0, 1, 5), [], order=0),
+    Row("cr_linspace_odd", lambda L: L.linspace(-3.3, 7.1, 11), [], order=0),
+    Row("cr_linspace_many", lambda L: L.linspace(-1, 1, 1001), [], order=0),
+    Row("cr_linspace_f64", lambda L: L.linspace(0, 1, 7, dtype=L.float64), [], order=0),
+    Row("cr_linspace_int", lambda L: L.linspace(0, 10, 5, dtype=L.int64), [], order=0),
+    Row("cr_linspace_int_trunc", lambda L: L.linspace(0.5, 10.5, 5, dtype=L.int64), [],
+        order=0),
+    Row("cr_linspace_u8", lambda L: L.linspace(1, 2, 3, dtype=L.uint8), [], order=0),
+    Row("cr_linspace_rev_int", lambda L: L.linspace(10, 0, 4, dtype=L.int64), [], order=0),
+    Row("cr_linspace_one", lambda L: L.linspace(2, 3, 1), [], order=0),
+    Row("cr_linspace_zero", lambda L: L.linspace(2, 3, 0), [], order=0),
+    Row("cr_linspace_tensors", lambda L: L.linspace(L.tensor(1), L.tensor(3.0), 5), [],
+        order=0),
+    Row("cr_logspace", lambda L: L.logspace(0, 2, 3), [], order=0),
+    Row("cr_logspace_base", lambda L: L.logspace(0, 3, 4, base=2), [], order=0),
+    Row("cr_logspace_base_pos", lambda L: L.logspace(-1, 1, 5, 3.0), [], order=0),
+    Row("cr_logspace_f64", lambda L: L.logspace(-1, 1, 5, dtype=L.float64), [], order=0),
+    Row("cr_logspace_int", lambda L: L.logspace(0.5, 2.5, 3, base=2, dtype=L.int64), [],
+        order=0),
+    Row("cr_logspace_one", lambda L: L.logspace(1, 3, 1), [], order=0),
+    Row("cr_logspace_neg_base", lambda L: L.logspace(0, 2, 3, base=-2), [], order=0),
+]
