@@ -76,7 +76,7 @@ ROWS += [
         rtol=1e-7, atol=1e-12),
     Row("pw_erfinv_edges", lambda L, x: L.erfinv(x), [Arg((20,), low=-0.999, high=0.999)],
         rtol=1e-7),
-    Row("pw_int_abs", lambda L, x: x.abs() + x.sign(), [Arg((4,), "int32", low=-3, high=3)],
+    Row("pw_int32_abs_sign", lambda L, x: x.abs() + x.sign(), [Arg((4,), "int32", low=-3, high=3)],
         order=0),
     Row("pw_nan_to_num", lambda L, a: L.nan_to_num((a * 1e30) * 1e30, nan=0.0), [(5,)],
         order=0, dtypes=("float32",)),
