@@ -78,6 +78,11 @@ def _size(name: str, size: tuple, size_kw=None) -> tuple:
         s = size[0]
         if isinstance(s, (tuple, list)):
             for i, d in enumerate(s):
+                if isinstance(d, float):
+                    raise TypeError(
+                        f"{name}(): argument 'size' failed to unpack the object at pos {i + 1} "
+                        'with error "type must be tuple of ints,but got float"'
+                    )
                 if not _is_int(d):
                     raise TypeError(
                         f"{name}(): argument 'size' (position 1) must be tuple of ints, but "
