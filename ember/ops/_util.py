@@ -15,7 +15,8 @@ def wrap_dims(dim, ndim: int) -> tuple:
     if isinstance(dim, (list, tuple)):
         out = tuple(sorted(_wrap_dim(d, ndim) for d in dim))
         if len(set(out)) != len(out):
-            raise RuntimeError(f"dim {dim} appears multiple times in the list of dims")
+            dup = next(d for i, d in enumerate(out) if d in out[:i])
+            raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
         return out
     return (_wrap_dim(dim, ndim),)
 

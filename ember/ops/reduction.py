@@ -22,7 +22,7 @@ from ..autograd.node import Op
 from ..backend.reduce import fast_sum
 from ..tensor import Tensor, register_methods
 from ._util import np_dtype, wrap_dim, wrap_dims
-from .pointwise import _cast, _float_input, where
+from .pointwise import _IGNORE, _cast, _float_input, _quiet_off, _quiet_on, where
 
 _INT64 = np.dtype(np.int64)
 _INF = float("inf")
@@ -76,6 +76,20 @@ def _np_sum(x: np.ndarray, axis, keepdims: bool) -> np.ndarray:
     return np.sum(x, axis=axis, keepdims=keepdims) if y is None else y
 
 
+def _quietly(forward):
+    """A forward that computes without NumPy's floating-point warnings (inf - inf in a sum,
+    0/0 in an empty mean): PyTorch returns inf/NaN silently."""
+
+    def quiet(*args):
+        token = _quiet_on(_IGNORE)
+        try:
+            return forward(*args)
+        finally:
+            _quiet_off(token)
+
+    return quiet
+
+
 def _type_name(a: np.ndarray) -> str:
     """PyTorch's short scalar-type name (``Long``, ``Float``, ``Bool``) of an array."""
     return _dt._FROM_NP[a.dtype]._legacy[:-6]
@@ -122,6 +136,7 @@ def _one_dim(a: np.ndarray, dim, name: str) -> int:
 
 class Sum(Op):
     @staticmethod
+    @_quietly
     def forward(ctx, x, axis, keepdim, dtype):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
         if dtype is None:
@@ -169,6 +184,7 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
 
 class Nansum(Op):
     @staticmethod
+    @_quietly
     def forward(ctx, x, axis, keepdim, dtype):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
         if x.dtype.kind == "f":
@@ -191,14 +207,12 @@ def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
 
 class Mean(Op):
     @staticmethod
+    @_quietly
     def forward(ctx, x, axis, keepdim):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
         ctx.count = n = _count(x.shape, axis)
         y = _np_sum(x, axis, keepdim)
-        if n == 0:
-            with np.errstate(invalid="ignore"):
-                return y / x.dtype.type(0)
-        return y / n
+        return y / (n if n else x.dtype.type(0))
 
     @staticmethod
     def backward(ctx, grad):
@@ -248,6 +262,7 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Te
 
 class Prod(Op):
     @staticmethod
+    @_quietly
     def forward(ctx, x, axis, keepdim, dtype):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
         y = np.asarray(np.prod(x, axis=axis, keepdims=keepdim, dtype=dtype))
@@ -583,11 +598,10 @@ def _var_np(x: np.ndarray, axis, keepdim: bool, correction: float, name: str):
             UserWarning,
             stacklevel=6,
         )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        m = _np_sum(x, axis, True) / (n if n else x.dtype.type(0))
-        d = np.asarray(x - m)
-        np.multiply(d, d, out=d)
-        v = _np_sum(d, axis, keepdim) / (denom if denom else x.dtype.type(0))
+    m = _np_sum(x, axis, True) / (n if n else x.dtype.type(0))
+    d = np.asarray(x - m)
+    np.multiply(d, d, out=d)
+    v = _np_sum(d, axis, keepdim) / (denom if denom else x.dtype.type(0))
     return np.asarray(v, x.dtype), m
 
 
@@ -611,6 +625,7 @@ def _std_grad(g: Tensor, y: Tensor, x: Tensor, ctx) -> Tensor:
 
 class Var(Op):
     @staticmethod
+    @_quietly
     def forward(ctx, x, axis, keepdim, correction):
         ctx.shape, ctx.axis, ctx.keepdim, ctx.correction = x.shape, axis, keepdim, correction
         ctx.save_for_backward(x)
@@ -624,6 +639,7 @@ class Var(Op):
 
 class Std(Op):
     @staticmethod
+    @_quietly
     def forward(ctx, x, axis, keepdim, correction):
         ctx.shape, ctx.axis, ctx.keepdim, ctx.correction = x.shape, axis, keepdim, correction
         y = np.sqrt(_var_np(x, axis, keepdim, correction, "std")[0])
@@ -640,6 +656,7 @@ class VarMean(Op):
     n_outputs = 2
 
     @staticmethod
+    @_quietly
     def forward(ctx, x, axis, keepdim, correction):
         ctx.shape, ctx.axis, ctx.keepdim, ctx.correction = x.shape, axis, keepdim, correction
         v, m = _var_np(x, axis, keepdim, correction, "var_mean")
@@ -661,6 +678,7 @@ class StdMean(Op):
     n_outputs = 2
 
     @staticmethod
+    @_quietly
     def forward(ctx, x, axis, keepdim, correction):
         ctx.shape, ctx.axis, ctx.keepdim, ctx.correction = x.shape, axis, keepdim, correction
         v, m = _var_np(x, axis, keepdim, correction, "std_mean")
@@ -738,14 +756,14 @@ def _vector_norm_np(x: np.ndarray, p: float, axis, keepdim: bool) -> np.ndarray:
                 "operation does not have an identity"
             )
         return (np.max if p > 0 else np.min)(a, axis=axis, keepdims=keepdim)
-    with np.errstate(divide="ignore", over="ignore"):
-        return np.power(_np_sum(np.power(a, p), axis, keepdim), 1.0 / p)
+    return np.power(_np_sum(np.power(a, p), axis, keepdim), 1.0 / p)
 
 
 class VectorNorm(Op):
     _name = "LinalgVectorNormBackward0"
 
     @staticmethod
+    @_quietly
     def forward(ctx, x, p, axis, keepdim):
         ctx.p, ctx.shape, ctx.axis, ctx.keepdim = p, x.shape, axis, keepdim
         y = np.asarray(_vector_norm_np(x, p, axis, keepdim), x.dtype)
@@ -812,20 +830,20 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
 
 class Logsumexp(Op):
     @staticmethod
+    @_quietly
     def forward(ctx, x, axis, keepdim):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if x.size == 0:
-                y = np.log(np.sum(x, axis=axis, keepdims=keepdim))
-            else:
-                m = np.asarray(np.max(x, axis=axis, keepdims=True))
-                m[~np.isfinite(m)] = 0
-                e = np.asarray(x - m)
-                np.exp(e, out=e)
-                y = np.log(_np_sum(e, axis, True))
-                y += m
-                if not keepdim:
-                    y = y.reshape(()) if axis is None else np.squeeze(y, axis)
+        if x.size == 0:
+            y = np.log(np.sum(x, axis=axis, keepdims=keepdim))
+        else:
+            m = np.asarray(np.max(x, axis=axis, keepdims=True))
+            m[~np.isfinite(m)] = 0
+            e = np.asarray(x - m)
+            np.exp(e, out=e)
+            y = np.log(_np_sum(e, axis, True))
+            y += m
+            if not keepdim:
+                y = y.reshape(()) if axis is None else np.squeeze(y, axis)
         y = np.asarray(y, x.dtype)
         ctx.save_for_backward(x, y)
         return y
@@ -856,6 +874,7 @@ def _rev_cumsum(t: Tensor, d: int) -> Tensor:
 
 class Cumsum(Op):
     @staticmethod
+    @_quietly
     def forward(ctx, x, dim, dtype):
         ctx.dim = dim
         if x.ndim == 0:
@@ -878,6 +897,7 @@ def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
 
 class Cumprod(Op):
     @staticmethod
+    @_quietly
     def forward(ctx, x, dim, dtype):
         ctx.dim = dim
         y = np.array(x, dtype=dtype) if x.ndim == 0 else np.cumprod(x, axis=dim, dtype=dtype)
