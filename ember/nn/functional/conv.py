@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.node import Op
-from ...backend.windows import col2im, im2col
+from ...backend.windows import col2im, col2im_cf, im2col, im2col_cf
 from ...tensor import Tensor
 
 
@@ -25,54 +25,92 @@ class _Params:
         self.dilation, self.groups = tuple(dilation), groups
 
     def cols(self, x: np.ndarray):
-        """im2col of ``x`` grouped: (N, G, Cg*K, L), and the output spatial shape."""
-        cols, out = im2col(x, self.kernel, self.stride, self.padding, self.dilation)
-        n = x.shape[0]
-        return cols.reshape(n, self.groups, -1, cols.shape[-1]), out
+        """Batch-last im2col of ``x``: (C*K, L*N), and the output spatial shape."""
+        return im2col_cf(x, self.kernel, self.stride, self.padding, self.dilation)
 
 
-def _conv(x, w, p: _Params):
-    cols, out = p.cols(x)
+# NOTE: the working layout is batch-last, (C*K, L*N) columns and (O, L*N) outputs, so each
+# convolution and both of its gradients are one GEMM over the whole batch (a per-sample stack
+# of small GEMMs is several times slower); only the (small) outputs are transposed back to NCHW.
+_CACHE_BYTES = 1 << 26  # forward keeps columns up to this size for the weight gradient
+
+
+def _gemm(a: np.ndarray, b: np.ndarray, groups: int) -> np.ndarray:
+    """(G*M, K) @ (K', G*Ncols) split into ``groups`` diagonal blocks; one GEMM when G == 1."""
+    if groups == 1:
+        return a @ b
+    return np.matmul(a.reshape(groups, a.shape[0] // groups, -1),
+                     b.reshape(groups, b.shape[0] // groups, -1))
+
+
+def _to_cf(g: np.ndarray) -> np.ndarray:
+    """(N, O, *out) -> (O, L*N) contiguous."""
+    n, o = g.shape[:2]
+    cf = np.empty((o, g[0, 0].size, n), g.dtype)
+    np.copyto(cf, g.reshape(n, o, -1).transpose(1, 2, 0))
+    return cf.reshape(o, -1)
+
+
+def _from_cf(y: np.ndarray, n: int, out, b=None) -> np.ndarray:
+    """(O, L*N) -> (N, O, *out) contiguous, adding the bias on the way."""
+    o = y.shape[0] if y.ndim == 2 else y.shape[0] * y.shape[1]
+    y = y.reshape(o, -1, n).transpose(2, 0, 1)
+    res = np.empty((n, o) + tuple(out), y.dtype)
+    flat = res.reshape(n, o, -1)
+    if b is None:
+        np.copyto(flat, y)
+    else:
+        np.add(y, b.reshape(1, -1, 1), out=flat)
+    return res
+
+
+def _conv(x, w, p: _Params, b=None, cols=None):
+    if cols is None:
+        cols, out = p.cols(x)
+    else:
+        cols, out = cols
+    y = _gemm(w.reshape(w.shape[0], -1), cols, p.groups)
+    return _from_cf(y, x.shape[0], out, b)
+
+
+def _conv_data(gy, w, x_shape, p: _Params, b=None):
     g = p.groups
-    wm = w.reshape(g, w.shape[0] // g, -1)
-    y = np.matmul(wm, cols)  # (N, G, Og, L)
-    return y.reshape((x.shape[0], w.shape[0]) + out)
+    wm = w.reshape(g, w.shape[0] // g, -1).transpose(0, 2, 1)  # (G, Cg*K, Og)
+    gcf = _to_cf(gy)
+    cols = wm[0] @ gcf if g == 1 else np.matmul(wm, gcf.reshape(g, wm.shape[2], -1))
+    x = col2im_cf(cols.reshape(-1, gcf.shape[1]), x_shape, p.kernel, p.stride, p.padding,
+                  p.dilation, gy.shape[2:])
+    if b is not None:
+        x += b.reshape((1, -1) + (1,) * len(p.kernel))
+    return x
 
 
-def _conv_data(gy, w, x_shape, p: _Params):
-    n, g = gy.shape[0], p.groups
-    wm = w.reshape(g, w.shape[0] // g, -1)
-    g2 = gy.reshape(n, g, w.shape[0] // g, -1)
-    cols = np.matmul(wm.transpose(0, 2, 1), g2)  # (N, G, Cg*K, L)
-    out = gy.shape[2:]
-    return col2im(cols.reshape(n, -1, cols.shape[-1]), x_shape, p.kernel, p.stride, p.padding,
-                  p.dilation, out)
-
-
-def _conv_weight(x, gy, w_shape, p: _Params):
-    cols, _ = p.cols(x)
-    n, g = x.shape[0], p.groups
-    g2 = gy.reshape(n, g, w_shape[0] // g, -1)
-    gw = np.matmul(g2, cols.transpose(0, 1, 3, 2)).sum(0)  # (G, Og, Cg*K)
+def _conv_weight(x, gy, w_shape, p: _Params, cols=None):
+    cols = p.cols(x)[0] if cols is None else cols[0]
+    g = p.groups
+    gcf = _to_cf(gy)
+    if g == 1:
+        return (gcf @ cols.T).reshape(w_shape)
+    gw = np.matmul(gcf.reshape(g, w_shape[0] // g, -1), cols.reshape(g, -1, cols.shape[1])
+                   .transpose(0, 2, 1))
     return gw.reshape(w_shape)
 
 
 class Convolution(Op):
     @staticmethod
     def forward(ctx, x, w, b, p):
+        cols = p.cols(x)
         ctx.p = p
+        ctx.cols = cols if cols[0].nbytes <= _CACHE_BYTES else None
         ctx.save_for_backward(x, w)
-        y = _conv(x, w, p)
-        if b is not None:
-            y += b.reshape((1, -1) + (1,) * len(p.kernel))
-        return y
+        return _conv(x, w, p, b, cols)
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors  # y = conv(x, w) + b is bilinear in (x, w)
         need, p = ctx.needs_input_grad, ctx.p
         gx = ConvData.apply(grad, w, x.shape, p) if need[0] else None
-        gw = ConvWeight.apply(x, grad, w.shape, p) if need[1] else None
+        gw = ConvWeight.apply(x, grad, w.shape, p, ctx.cols) if need[1] else None
         gb = grad.sum(dim=(0, *range(2, grad.ndim))) if len(need) > 2 and need[2] else None
         return gx, gw, gb, None
 
@@ -98,15 +136,19 @@ class ConvData(Op):
 
 
 class ConvWeight(Op):
-    """d conv / d w applied to ``g``: correlate the input with the output gradient."""
+    """d conv / d w applied to ``g``: correlate the input with the output gradient.
+
+    ``cols`` optionally carries the forward's im2col of ``x`` (a constant: it only saves
+    recomputing it; ``x`` itself is saved, so in-place changes to it are still caught).
+    """
 
     _name = "ConvolutionBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, x, g, w_shape, p):
+    def forward(ctx, x, g, w_shape, p, cols=None):
         ctx.p = p
         ctx.save_for_backward(x, g)
-        return _conv_weight(x, g, w_shape, p)
+        return _conv_weight(x, g, w_shape, p, cols)
 
     @staticmethod
     def backward(ctx, grad):
@@ -114,7 +156,7 @@ class ConvWeight(Op):
         need, p = ctx.needs_input_grad, ctx.p
         gx = ConvData.apply(g, grad, x.shape, p) if need[0] else None
         gg = Convolution.apply(x, grad, None, p) if need[1] else None
-        return gx, gg, None, None
+        return gx, gg, None, None, None
 
 
 class ConvTranspose(Op):
@@ -126,10 +168,7 @@ class ConvTranspose(Op):
     def forward(ctx, x, w, b, out_shape, p):
         ctx.p = p
         ctx.save_for_backward(x, w)
-        y = _conv_data(x, w, out_shape, p)
-        if b is not None:
-            y += b.reshape((1, -1) + (1,) * len(p.kernel))
-        return y
+        return _conv_data(x, w, out_shape, p, b)
 
     @staticmethod
     def backward(ctx, grad):

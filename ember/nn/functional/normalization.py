@@ -1,15 +1,18 @@
 """Normalisation: batch_norm, layer_norm, group_norm, instance_norm, local_response_norm,
 and ``normalize``.
 
-Each is written with Tensor ops (mean, subtract, rsqrt, multiply), so gradients of any order
-follow from the ops' own rules. Running statistics are updated in place outside the graph,
-with PyTorch's unbiased variance for ``running_var``.
+Training-mode batch_norm is one fused op (``BatchNorm``); the others are written with Tensor ops
+(mean, subtract, rsqrt, multiply), so gradients of any order follow from the ops' own rules.
+Running statistics are updated in place outside the graph, with PyTorch's unbiased variance
+for ``running_var``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ...autograd.grad_mode import state
+from ...autograd.node import Op
 from ...tensor import Tensor
 
 
@@ -33,6 +36,85 @@ def _update_running(running: Tensor, batch: np.ndarray, momentum: float) -> None
         running._ver[0] += 1
 
 
+class BatchNorm(Op):
+    """Training-mode batch norm in one node: (x - mean) / sqrt(var + eps) * w + b per channel.
+
+    ``stats`` is a list that forward fills with the batch (mean, biased var) for the running
+    statistics. Plain backward is a few NumPy passes using the forward's statistics as
+    constants; under ``create_graph`` it recomputes them from ``x`` with Tensor ops, so the
+    gradient is itself differentiable.
+    """
+
+    _name = "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, eps, stats):
+        dims = (0,) + tuple(range(2, x.ndim))
+        mean = x.mean(dims, keepdims=True)
+        d = x - mean
+        var = _channel_dot(d, d).reshape(mean.shape) / (x.size // x.shape[1])
+        inv = 1.0 / np.sqrt(var + eps)
+        stats.append((mean, var))
+        ctx.dims, ctx.eps, ctx.mean, ctx.inv = dims, eps, mean, inv
+        ctx.save_for_backward(x, w)
+        scale = inv if w is None else inv * w.reshape(inv.shape)
+        d *= scale
+        if b is not None:
+            d += b.reshape(inv.shape)
+        return d
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d/dx = inv * (g' - mean(g') - xhat * mean(g' xhat)), g' = g * w; dw = sum(g xhat)
+        x, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        if not state.enabled:
+            return _bn_backward_fast(ctx, grad._data, x._data, w, need)
+        dims = ctx.dims
+        mean = x.mean(dims, keepdim=True)
+        d = x - mean
+        inv = ((d * d).mean(dims, keepdim=True) + ctx.eps).rsqrt()
+        xhat = d * inv
+        gx = gw = gb = None
+        if need[0]:
+            gh = grad if w is None else grad * w.reshape(inv.shape)
+            gx = inv * (gh - gh.mean(dims, keepdim=True)
+                        - xhat * (gh * xhat).mean(dims, keepdim=True))
+        if len(need) > 1 and need[1]:
+            gw = (grad * xhat).sum(dims)
+        if len(need) > 2 and need[2]:
+            gb = grad.sum(dims)
+        return gx, gw, gb, None, None
+
+
+def _channel_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per-channel (dim 1) sum of a * b, without an a * b temporary."""
+    n, c = a.shape[:2]
+    return np.einsum("ijk,ijk->j", a.reshape(n, c, -1), b.reshape(n, c, -1))
+
+
+def _bn_backward_fast(ctx, g, x, w, need):
+    """BatchNorm's first-order gradients on arrays, with the forward's mean/inv as constants."""
+    n = x.size // x.shape[1]
+    mean, inv = ctx.mean, ctx.inv
+    xhat = x - mean
+    xhat *= inv
+    gb = np.einsum("ijk->j", g.reshape(g.shape[0], g.shape[1], -1))
+    gw = _channel_dot(g, xhat)
+    gx = None
+    if need[0]:
+        shape = inv.shape
+        scale = inv if w is None else inv * w._data.reshape(shape)
+        xhat *= (gw / n).reshape(shape)
+        gx = g - (gb / n).reshape(shape)
+        gx -= xhat
+        gx *= scale
+        gx = Tensor._make(gx)
+    gw = Tensor._make(gw) if len(need) > 1 and need[1] else None
+    gb = Tensor._make(gb) if len(need) > 2 and need[2] else None
+    return gx, gw, gb, None, None
+
+
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
                weight: Tensor | None = None, bias: Tensor | None = None,
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
@@ -43,7 +125,6 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     """
     if input.ndim < 2:
         raise ValueError(f"Expected 2D or higher input (got {input.ndim}D input)")
-    dims = (0,) + tuple(range(2, input.ndim))
     c = input.shape[1]
     if training:
         n = input.numel() // c
@@ -52,11 +133,14 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                 f"Expected more than 1 value per channel when training, got input size "
                 f"{input.shape}"
             )
-        y, mean, var = _normalize(input, dims, eps)
+        stats = []
+        y = BatchNorm.apply(input, weight, bias, eps, stats)
+        mean, var = stats[0]
         if running_mean is not None:
-            _update_running(running_mean, mean._data.reshape(c), momentum)
+            _update_running(running_mean, mean.reshape(c), momentum)
         if running_var is not None:
-            _update_running(running_var, var._data.reshape(c) * (n / (n - 1)), momentum)
+            _update_running(running_var, var.reshape(c) * (n / (n - 1)), momentum)
+        return y
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("running_mean and running_var must be defined in eval mode")

@@ -1,0 +1,199 @@
+"""Training-step speed of nn layers: Ember vs PyTorch, interleaved in one process.
+
+Each case is one full step (zero_grad, forward, loss, backward, SGD step) on identical weights
+and data; rounds alternate Ember and PyTorch and the ratio of the medians (ember / torch) is
+printed. The machines are shared, so only the ratio means anything.
+
+    python bench/bench_nn.py                 # all cases
+    python bench/bench_nn.py --quick         # fewer rounds
+    python bench/bench_nn.py --only lenet    # cases whose name contains "lenet"
+    python bench/bench_nn.py --profile gru   # cProfile Ember's step of one case instead
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+
+import ember
+
+try:
+    import torch
+except ImportError:
+    sys.exit("bench_nn needs PyTorch for the comparison: pip install torch==2.13.0")
+
+
+def mlp(lib):
+    nn = lib.nn
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 64), nn.ReLU(),
+                         nn.Linear(64, 10))
+
+
+def lenet(lib):
+    nn = lib.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+    )
+
+
+def resnet(lib):
+    """conv-bn-relu stem, two basic blocks (the second strided, with a 1x1 shortcut), head."""
+    nn = lib.nn
+
+    class Block(nn.Module):
+        def __init__(self, cin: int, cout: int, stride: int) -> None:
+            super().__init__()
+            self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.b1 = nn.BatchNorm2d(cout)
+            self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.b2 = nn.BatchNorm2d(cout)
+            self.short = nn.Sequential()
+            if stride != 1 or cin != cout:
+                self.short = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
+                                           nn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            y = lib.relu(self.b1(self.c1(x)))
+            return lib.relu(self.b2(self.c2(y)) + self.short(x))
+
+    return nn.Sequential(
+        nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+        Block(16, 16, 1), Block(16, 32, 2),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10),
+    )
+
+
+def recurrent(kind: str, bidirectional: bool):
+    def build(lib):
+        nn = lib.nn
+
+        class Net(nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.rnn = getattr(nn, kind)(32, 64, bidirectional=bidirectional)
+                self.head = nn.Linear(64 * (2 if bidirectional else 1), 10)
+
+            def forward(self, x):
+                out, _ = self.rnn(x)
+                return self.head(out[-1])
+
+        return Net()
+
+    return build
+
+
+# name, model builder, input shape, loss ("mse" on one-hot as note 004, else cross-entropy)
+CASES = [
+    ("mlp 784-256-64-10 b64", mlp, (64, 784), "mse"),
+    ("lenet5 (64,1,28,28)", lenet, (64, 1, 28, 28), "ce"),
+    ("resnet-bn (32,3,32,32)", resnet, (32, 3, 32, 32), "ce"),
+    ("gru 32-64 T20 b32", recurrent("GRU", False), (20, 32, 32), "ce"),
+    ("bilstm 32-64 T20 b32", recurrent("LSTM", True), (20, 32, 32), "ce"),
+]
+
+
+def _copy_weights(src, dst) -> None:
+    """Make ``dst`` (ember) compute exactly what ``src`` (torch) does."""
+    s_state = src.state_dict()
+    d_state = dict(dst.named_parameters())
+    d_state.update(dict(dst.named_buffers()))
+    for name, t in s_state.items():
+        d_state[name]._data[...] = t.detach().numpy()
+
+
+def _step_fn(lib, model, x, y, loss_kind: str):
+    opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    F = lib.nn.functional
+    target = F.one_hot(y, 10).float() if loss_kind == "mse" else y
+
+    def step():
+        opt.zero_grad()
+        out = model(x)
+        loss = F.mse_loss(out, target) if loss_kind == "mse" else F.cross_entropy(out, target)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def build(case):
+    name, builder, shape, loss_kind = case
+    torch.manual_seed(0)
+    t_model = builder(torch)
+    e_model = builder(ember)
+    _copy_weights(t_model, e_model)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(np.float32)
+    batch = shape[1] if len(shape) == 3 else shape[0]
+    y = rng.integers(0, 10, batch)
+    e_step = _step_fn(ember, e_model, ember.tensor(x), ember.tensor(y), loss_kind)
+    t_step = _step_fn(torch, t_model, torch.tensor(x), torch.tensor(y), loss_kind)
+    return e_step, t_step
+
+
+def _time(fn, number: int) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - start) / number
+
+
+def compare(e_fn, t_fn, number: int, rounds: int) -> tuple[float, float]:
+    """Median seconds per step of each, measured in alternating rounds."""
+    _time(e_fn, 2), _time(t_fn, 2)
+    es, ts = [], []
+    for _ in range(rounds):
+        es.append(_time(e_fn, number))
+        ts.append(_time(t_fn, number))
+    return statistics.median(es), statistics.median(ts)
+
+
+def check_same_loss(e_step, t_step) -> float:
+    """Relative difference of the first losses: the two nets must do the same math."""
+    le, lt = float(e_step()), float(t_step())
+    return abs(le - lt) / max(abs(lt), 1e-12)
+
+
+def profile(case) -> None:
+    import cProfile
+    import pstats
+
+    e_step, _ = build(case)
+    _time(e_step, 3)
+    pr = cProfile.Profile()
+    pr.enable()
+    _time(e_step, 20)
+    pr.disable()
+    pstats.Stats(pr).sort_stats("tottime").print_stats(25)
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--only", default="")
+    p.add_argument("--profile", default="")
+    args = p.parse_args(argv)
+    torch.set_num_threads(2)
+    if args.profile:
+        profile(next(c for c in CASES if args.profile in c[0]))
+        return
+    rounds, number = (5, 5) if args.quick else (9, 10)
+    print(f"{'case':26} {'ember':>9} {'torch':>9} {'ratio':>6} {'loss diff':>9}")
+    for case in CASES:
+        if args.only not in case[0]:
+            continue
+        e_step, t_step = build(case)
+        diff = check_same_loss(e_step, t_step)
+        em, tm = compare(e_step, t_step, number, rounds)
+        print(f"{case[0]:26} {em * 1e3:7.2f}ms {tm * 1e3:7.2f}ms {em / tm:6.2f} {diff:9.1e}")
+
+
+if __name__ == "__main__":
+    main()
