@@ -40,11 +40,13 @@ def main(argv=None) -> dict:
         print(f"  {h:4.1f} hours -> P(pass) = {p:.3f}")
     boundary = -model.linear.bias.item() / model.linear.weight.item()
     print(f"decision boundary (P = 0.5) at {boundary:.2f} hours")
-    # the same loss through the fused, numerically safer logits form
-    logits_loss = F.binary_cross_entropy_with_logits(model.linear(x_data), y_data,
-                                                     reduction="sum")
-    return {"prob": prob.tolist(), "boundary": boundary, "loss": loss.item(),
-            "logits_loss": logits_loss.item()}
+    with torch.no_grad():  # the same loss through the fused, numerically safer logits form
+        final = criterion(model(x_data), y_data).item()
+        logits_loss = F.binary_cross_entropy_with_logits(model.linear(x_data), y_data,
+                                                         reduction="sum").item()
+    print(f"final BCE loss {final:.6f}; with logits {logits_loss:.6f}")
+    return {"prob": prob.tolist(), "boundary": boundary, "loss": final,
+            "logits_loss": logits_loss}
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def train_cell(epochs: int) -> str:
     labels = torch.tensor(Y_DATA).view(-1, 1)
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(cell.parameters(), lr=0.1)
-    for epoch in range(epochs):
+    for _ in range(epochs):
         loss, hidden, predicted = 0, torch.zeros(BATCH_SIZE, HIDDEN_SIZE), []
         optimizer.zero_grad()
         for x, y in zip(inputs, labels):
@@ -39,7 +39,7 @@ def train_cell(epochs: int) -> str:
             predicted.append(hidden.argmax(dim=1).item())
         loss.backward()
         optimizer.step()
-    print(f"RNNCell:          predicted {decode(predicted)}, epoch [{epoch + 1}/{epochs}] "
+    print(f"RNNCell:          predicted {decode(predicted)}, epoch [{epochs}/{epochs}] "
           f"loss = {loss.item():.4f}")
     return decode(predicted)
 
@@ -50,14 +50,14 @@ def train_rnn(epochs: int) -> str:
     labels = torch.tensor(Y_DATA)
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(rnn.parameters(), lr=0.05)
-    for epoch in range(epochs):
+    for _ in range(epochs):
         out, _ = rnn(inputs, torch.zeros(1, BATCH_SIZE, HIDDEN_SIZE))
         loss = criterion(out.view(-1, HIDDEN_SIZE), labels)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     predicted = out.view(-1, HIDDEN_SIZE).argmax(dim=1).tolist()
-    print(f"RNN:              predicted {decode(predicted)}, epoch [{epoch + 1}/{epochs}] "
+    print(f"RNN:              predicted {decode(predicted)}, epoch [{epochs}/{epochs}] "
           f"loss = {loss.item():.4f}")
     return decode(predicted)
 
@@ -79,14 +79,14 @@ def train_embedding(epochs: int) -> str:
     inputs, labels = torch.tensor([X_DATA]), torch.tensor(Y_DATA)
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
-    for epoch in range(epochs):
+    for _ in range(epochs):
         out = model(inputs)
         loss = criterion(out, labels)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     predicted = out.argmax(dim=1).tolist()
-    print(f"Embedding + RNN:  predicted {decode(predicted)}, epoch [{epoch + 1}/{epochs}] "
+    print(f"Embedding + RNN:  predicted {decode(predicted)}, epoch [{epochs}/{epochs}] "
           f"loss = {loss.item():.4f}")
     return decode(predicted)
 
