@@ -11,7 +11,7 @@ from . import (
     cuda,
     ops,  # noqa: E402  (attaches the ops to Tensor)
 )
-from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from ._tensor_str import set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .devices import device, get_default_device, set_default_device

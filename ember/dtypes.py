@@ -32,6 +32,10 @@ class dtype:
     def is_complex(self) -> bool:
         return False
 
+    def to_real(self) -> dtype:
+        """The real dtype of this one: itself, as Ember has no complex dtypes."""
+        return self
+
     def to_complex(self):
         raise NotImplementedError("complex dtypes are not supported by Ember")
 
