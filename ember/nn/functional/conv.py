@@ -25,11 +25,11 @@ class _Params:
         self.dilation, self.groups = tuple(dilation), groups
 
     def cols(self, x: np.ndarray):
-        """Batch-last im2col of ``x``: (C*K, L*N), and the output spatial shape."""
+        """Channel-first im2col of ``x``: (C*K, N*L), and the output spatial shape."""
         return im2col_cf(x, self.kernel, self.stride, self.padding, self.dilation)
 
 
-# NOTE: the working layout is batch-last, (C*K, L*N) columns and (O, L*N) outputs, so each
+# NOTE: the working layout is channel-first, (C*K, N*L) columns and (O, N*L) outputs, so each
 # convolution and both of its gradients are one GEMM over the whole batch (a per-sample stack
 # of small GEMMs is several times slower); only the (small) outputs are transposed back to NCHW.
 _CACHE_BYTES = 1 << 26  # forward keeps columns up to this size for the weight gradient
@@ -44,17 +44,17 @@ def _gemm(a: np.ndarray, b: np.ndarray, groups: int) -> np.ndarray:
 
 
 def _to_cf(g: np.ndarray) -> np.ndarray:
-    """(N, O, *out) -> (O, L*N) contiguous."""
+    """(N, O, *out) -> (O, N*L) contiguous."""
     n, o = g.shape[:2]
-    cf = np.empty((o, g[0, 0].size, n), g.dtype)
-    np.copyto(cf, g.reshape(n, o, -1).transpose(1, 2, 0))
+    cf = np.empty((o, n, g[0, 0].size), g.dtype)
+    np.copyto(cf, g.reshape(n, o, -1).swapaxes(0, 1))
     return cf.reshape(o, -1)
 
 
 def _from_cf(y: np.ndarray, n: int, out, b=None) -> np.ndarray:
-    """(O, L*N) -> (N, O, *out) contiguous, adding the bias on the way."""
+    """(O, N*L) -> (N, O, *out) contiguous, adding the bias on the way."""
     o = y.shape[0] if y.ndim == 2 else y.shape[0] * y.shape[1]
-    y = y.reshape(o, -1, n).transpose(2, 0, 1)
+    y = y.reshape(o, n, -1).swapaxes(0, 1)
     res = np.empty((n, o) + tuple(out), y.dtype)
     flat = res.reshape(n, o, -1)
     if b is None:

@@ -9,6 +9,8 @@ products with constant averaging matrices.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ...autograd.node import Op
@@ -39,6 +41,36 @@ class _Geometry:
                 - self.in_spatial[i] - padding[i])
             for i in range(d)
         )
+
+    def padded_shape(self) -> tuple:
+        return tuple(s + lo + hi for s, lo, hi in zip(self.in_spatial, self.padding, self.pad_hi))
+
+    def offset_views(self, x: np.ndarray, writeable: bool = False) -> list:
+        """For each kernel offset, the strided (N, C, *out) view of the -inf-padded input
+        (or, ``writeable``, of an already padded array) that the offset reads."""
+        if not writeable and (any(self.padding) or any(self.pad_hi)):
+            x = self.padded(x, -np.inf)
+        out = []
+        for offs in itertools.product(*(range(k) for k in self.kernel)):
+            sl = tuple(slice(o * dl, o * dl + st * (n - 1) + 1, st)
+                       for o, dl, st, n in zip(offs, self.dilation, self.stride, self.out))
+            out.append(x[(slice(None), slice(None)) + sl])
+        return out
+
+    def base_index(self) -> np.ndarray:
+        """Flat input index of each output window's first element (may lie in the padding)."""
+        idx = np.zeros(self.out, np.int64)
+        for i, n in enumerate(self.out):
+            start = np.arange(n) * self.stride[i] - self.padding[i]
+            idx = idx * self.in_spatial[i] + start.reshape((-1,) + (1,) * (len(self.out) - i - 1))
+        return idx
+
+    def offset_table(self) -> np.ndarray:
+        """Flat input index offset of each kernel offset, in ``offset_views`` order."""
+        table = np.zeros((), np.int64)
+        for i, k in enumerate(self.kernel):
+            table = table[..., None] * self.in_spatial[i] + np.arange(k) * self.dilation[i]
+        return table.reshape(-1)
 
     def padded(self, x: np.ndarray, value: float) -> np.ndarray:
         widths = [(0, 0), (0, 0)] + [(lo, hi) for lo, hi in zip(self.padding, self.pad_hi)]
@@ -98,33 +130,57 @@ class GatherAt(Op):
 
 
 class MaxPool(Op):
-    """Max over each window; outputs (values, flat input indices)."""
+    """Max over each window; outputs (values, flat input indices).
 
+    NOTE: the max is a running ``np.maximum`` over the K strided views (one per kernel offset),
+    and the index the first offset equal to it, as PyTorch's scan picks; a per-window argmax
+    over a copied (..., K) array is several times slower. NaNs take the argmax path.
+    """
+
+    _name = "MaxPool2DWithIndicesBackward0"
     n_outputs = 2
 
     @staticmethod
     def forward(ctx, x, geo):
-        d = len(geo.kernel)
-        xp = geo.padded(x, -np.inf)
-        win = windows(xp, geo.kernel, geo.stride, geo.dilation, geo.out)
-        n, c = x.shape[:2]
-        k = int(np.prod(geo.kernel))
-        flat = win.reshape((n, c, k) + geo.out)
-        arg = flat.argmax(axis=2)
-        values = np.take_along_axis(flat, arg[:, :, None], axis=2)[:, :, 0]
-        # window offset -> input coordinates -> flat input index
-        offs = np.unravel_index(arg, geo.kernel)
-        grid = np.meshgrid(*(np.arange(o) for o in geo.out), indexing="ij")
-        idx = np.zeros(arg.shape, np.int64)
-        for i in range(d):
-            coord = grid[i] * geo.stride[i] - geo.padding[i] + offs[i] * geo.dilation[i]
-            idx = idx * geo.in_spatial[i] + coord
-        ctx.idx, ctx.shape = idx, x.shape
-        return values, idx
+        views = geo.offset_views(x)
+        m = views[0].copy()
+        for v in views[1:]:
+            np.maximum(m, v, out=m)
+        if m.dtype.kind == "f" and np.isnan(m).any():
+            arg = np.stack(views, axis=2).argmax(axis=2)
+            m = np.take_along_axis(np.stack(views, axis=2), arg[:, :, None], axis=2)[:, :, 0]
+        else:
+            arg = np.zeros(m.shape, np.intp)
+            for k in range(len(views) - 1, 0, -1):
+                np.copyto(arg, k, where=views[k] == m)
+        idx = geo.base_index() + geo.offset_table()[arg]
+        ctx.arg, ctx.idx, ctx.geo, ctx.shape = arg, idx, geo, x.shape
+        return m, idx
 
     @staticmethod
     def backward(ctx, grad, _):
-        return ScatterAt.apply(grad, ctx.idx, ctx.shape), None
+        return MaxPoolGrad.apply(grad, ctx.arg, ctx.idx, ctx.geo, ctx.shape), None
+
+
+class MaxPoolGrad(Op):
+    """Max pooling's input gradient: ``g`` added back at each window's max (``arg``)."""
+
+    _name = "MaxPool2DWithIndicesBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, arg, idx, geo, shape):
+        ctx.idx = idx
+        gx = np.zeros(shape[:2] + geo.padded_shape(), g.dtype)
+        views = geo.offset_views(gx, writeable=True)
+        zero = g.dtype.type(0)
+        for k, v in enumerate(views):
+            v += np.where(arg == k, g, zero)
+        crop = tuple(slice(lo, lo + s) for lo, s in zip(geo.padding, shape[2:]))
+        return np.ascontiguousarray(gx[(slice(None), slice(None)) + crop])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return GatherAt.apply(grad, ctx.idx), None, None, None, None
 
 
 def _max_pool(d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
