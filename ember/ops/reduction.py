@@ -187,16 +187,20 @@ class Nansum(Op):
     @_quietly
     def forward(ctx, x, axis, keepdim, dtype):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
-        if x.dtype.kind == "f":
-            ctx.mask = ~np.isnan(x)
-            return np.nansum(x, axis=axis, keepdims=keepdim, dtype=dtype)
-        return np.sum(x, axis=axis, keepdims=keepdim, dtype=dtype)
+        if x.dtype.kind != "f":
+            return np.sum(x, axis=axis, keepdims=keepdim, dtype=dtype)
+        ctx.save_for_backward(x)
+        y = _np_sum(x, axis, keepdim) if dtype is None else np.sum(x, axis, dtype, None, keepdim)
+        if np.isnan(y).any():  # only then is there a NaN to skip (one pass in the usual case)
+            y = np.nansum(x, axis=axis, keepdims=keepdim, dtype=dtype)
+        return y
 
     @staticmethod
     def backward(ctx, grad):
         # d/dx_i nansum(x) = 1 where x_i is not NaN, else 0
+        (x,) = ctx.saved_tensors
         g = _unreduce(grad, ctx.shape, ctx.axis, ctx.keepdim)
-        return g * Tensor._make(ctx.mask.astype(g._data.dtype)), None, None, None
+        return where(Tensor._make(np.isnan(x._data)), 0.0, g), None, None, None
 
 
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
@@ -260,12 +264,38 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Te
     return nansum(input, dim, keepdim) / Tensor._make(np.asarray(n, input._data.dtype))
 
 
+_TREE_MIN = 1 << 12
+
+
+def _tree_prod(x: np.ndarray, axis, keepdim: bool) -> np.ndarray:
+    """Product over ``axis`` (None or one dim) of a non-empty array by multiplying halves:
+    log2(n) vectorised steps, where NumPy's float product goes one element at a time."""
+    if axis is None:
+        x, d, keepdim = x.reshape(-1), 0, False
+    else:
+        (d,) = axis
+    n = x.shape[d]
+    lo, hi = [slice(None)] * x.ndim, [slice(None)] * x.ndim
+    while n > 1:
+        h = n // 2
+        lo[d], hi[d] = slice(0, h), slice(h, 2 * h)
+        y = x[tuple(lo)] * x[tuple(hi)]
+        if n % 2:
+            lo[d], hi[d] = slice(0, 1), slice(n - 1, n)
+            y[tuple(lo)] *= x[tuple(hi)]
+        x, n = y, h
+    return x if keepdim else x.reshape(()) if axis is None else np.squeeze(x, d)
+
+
 class Prod(Op):
     @staticmethod
     @_quietly
     def forward(ctx, x, axis, keepdim, dtype):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
-        y = np.asarray(np.prod(x, axis=axis, keepdims=keepdim, dtype=dtype))
+        if dtype is None and x.dtype.kind == "f" and x.size >= _TREE_MIN:
+            y = _tree_prod(x, axis, keepdim)
+        else:
+            y = np.asarray(np.prod(x, axis=axis, keepdims=keepdim, dtype=dtype))
         ctx.save_for_backward(x, y)
         return y
 
@@ -737,13 +767,20 @@ def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *,
 # ---- norm / logsumexp -------------------------------------------------------------------------
 
 
+def _sum_squares(x: np.ndarray, axis, keepdim: bool) -> np.ndarray:
+    """sum(x * x) over ``axis`` without an (x * x) temporary: BLAS dot or einsum."""
+    if axis is None and x.flags.c_contiguous:
+        flat = x.reshape(-1)
+        return np.full((1,) * x.ndim if keepdim else (), np.dot(flat, flat), x.dtype)
+    letters = "abcdefghijklmnopqrstuvwxyz"[: x.ndim]
+    kept = "".join(c for i, c in enumerate(letters) if axis is not None and i not in axis)
+    y = np.einsum(f"{letters},{letters}->{kept}", x, x)
+    return _keepdims(y, x.ndim, axis, False) if keepdim else y
+
+
 def _vector_norm_np(x: np.ndarray, p: float, axis, keepdim: bool) -> np.ndarray:
     if p == 2:
-        if axis is None and x.size and x.flags.c_contiguous:
-            flat = x.reshape(-1)
-            y = np.sqrt(np.dot(flat, flat))
-            return np.full((1,) * x.ndim if keepdim else (), y, x.dtype)
-        return np.sqrt(_np_sum(x * x, axis, keepdim))
+        return np.sqrt(_sum_squares(x, axis, keepdim))
     if p == 0:
         return np.count_nonzero(x, axis=axis, keepdims=keepdim).astype(x.dtype)
     a = np.abs(x)
@@ -828,22 +865,40 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
     return VectorNorm.apply(input, float(p), axis, keep)
 
 
+# logsumexp without the shift is exact when low < y < high (by itemsize): then no exp(x)
+# overflowed and the largest was a normal number, not an underflowed one
+_LSE_LOW = {2: -5.0, 4: -60.0, 8: -600.0}
+_LSE_HIGH = {2: 10.0, 4: 80.0, 8: 700.0}
+
+
+def _logsumexp_shifted(x: np.ndarray, axis, keepdim: bool) -> np.ndarray:
+    """log(sum(exp(x - m))) + m with m the max (0 where it is infinite): never overflows."""
+    if x.size == 0:
+        return np.log(np.sum(x, axis=axis, keepdims=keepdim))
+    m = np.asarray(np.max(x, axis=axis, keepdims=True))
+    m[~np.isfinite(m)] = 0
+    e = np.asarray(x - m)
+    np.exp(e, out=e)
+    y = np.log(_np_sum(e, axis, True))
+    y += m
+    if keepdim:
+        return y
+    return y.reshape(()) if axis is None else np.squeeze(y, axis)
+
+
 class Logsumexp(Op):
     @staticmethod
     @_quietly
     def forward(ctx, x, axis, keepdim):
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
-        if x.size == 0:
-            y = np.log(np.sum(x, axis=axis, keepdims=keepdim))
-        else:
-            m = np.asarray(np.max(x, axis=axis, keepdims=True))
-            m[~np.isfinite(m)] = 0
-            e = np.asarray(x - m)
-            np.exp(e, out=e)
-            y = np.log(_np_sum(e, axis, True))
-            y += m
-            if not keepdim:
-                y = y.reshape(()) if axis is None else np.squeeze(y, axis)
+        y = None
+        if x.size:  # exp without the shift where that cannot overflow or lose the max
+            y = np.log(_np_sum(np.exp(x), axis, keepdim))
+            size = x.dtype.itemsize
+            if not np.all((y > _LSE_LOW[size]) & (y < _LSE_HIGH[size])):  # NaN fails too
+                y = None
+        if y is None:
+            y = _logsumexp_shifted(x, axis, keepdim)
         y = np.asarray(y, x.dtype)
         ctx.save_for_backward(x, y)
         return y
@@ -1041,6 +1096,8 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:
     """Number of non-zero elements (over ``dim``, int or tuple), as int64."""
     a = input._data
     axis = _reduce_args(a, dim, False)[0]
+    if a.dtype != np.bool_:
+        a = a != 0  # counting a bool array is much faster than testing each value
     return Tensor._make(np.asarray(np.count_nonzero(a, axis=axis), np.int64))
 
 
@@ -1050,12 +1107,14 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:
 def _stable_index(a: np.ndarray, d: int, v: np.ndarray, k) -> np.ndarray:
     """Index along ``d`` (kept as size 1) of the element a stable sort puts at position ``k``,
     given its value ``v`` (dims kept): the (k - #smaller)-th occurrence of ``v``."""
-    if a.dtype.kind == "f":
+    is_f = a.dtype.kind == "f"
+    eq = a == v
+    if is_f:
         a_nan, v_nan = np.isnan(a), np.isnan(v)
-        less = (a < v) | (~a_nan & v_nan)
-        eq = (a == v) | (a_nan & v_nan)
-    else:
-        less, eq = a < v, a == v
+        eq |= a_nan & v_nan
+    if (eq.sum(axis=d, keepdims=True) == 1).all():  # no ties: its only occurrence
+        return np.argmax(eq, axis=d, keepdims=True)
+    less = ((a < v) | (~a_nan & v_nan)) if is_f else a < v
     r = k - less.sum(axis=d, keepdims=True)
     return np.argmax(np.cumsum(eq, axis=d) > r, axis=d, keepdims=True)
 
@@ -1174,10 +1233,27 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
 
 def _argsort(a: np.ndarray, d: int, descending: bool) -> np.ndarray:
     """Stable argsort along ``d``, NaN largest; descending keeps equal elements in order."""
-    if not descending:
-        return np.argsort(a, axis=d, kind="stable")
-    idx = np.argsort(np.flip(a, d), axis=d, kind="stable")
-    return (a.shape[d] - 1) - np.flip(idx, d)
+    src = np.flip(a, d) if descending else a
+    if a.dtype.itemsize <= 2:  # bool and small ints: NumPy's stable sort is a fast radix sort
+        idx = np.argsort(src, axis=d, kind="stable")
+    else:
+        idx = np.argsort(src, axis=d)  # SIMD quicksort: the stable order where nothing is tied
+        tied = _ties(np.take_along_axis(src, idx, axis=d), d)
+        if tied.any():
+            rows = np.moveaxis(src, d, -1)[tied]
+            np.moveaxis(idx, d, -1)[tied] = np.argsort(rows, axis=-1, kind="stable")
+    return (a.shape[d] - 1) - np.flip(idx, d) if descending else idx
+
+
+def _ties(s: np.ndarray, d: int) -> np.ndarray:
+    """Which slices of sorted ``s`` along ``d`` have equal neighbours (NaNs count as equal)."""
+    lo, hi = [slice(None)] * s.ndim, [slice(None)] * s.ndim
+    lo[d], hi[d] = slice(None, -1), slice(1, None)
+    lo, hi = s[tuple(lo)], s[tuple(hi)]
+    eq = lo == hi
+    if s.dtype.kind == "f":
+        eq |= np.isnan(lo) & np.isnan(hi)
+    return eq.any(axis=d)
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False):
@@ -1202,13 +1278,22 @@ def msort(input: Tensor) -> Tensor:
 
 
 def _topk_index(a: np.ndarray, d: int, k: int, largest: bool) -> np.ndarray:
+    """Indices of the k largest (smallest) along ``d``, sorted; equal values by index."""
     n = a.shape[d]
     if k == 0:
         shape = list(a.shape)
         shape[d] = 0
         return np.zeros(shape, np.int64)
-    part = np.argpartition(a, n - k if largest else k - 1, axis=d)
-    cand = np.sort(np.take(part, range(n - k, n) if largest else range(k), axis=d), axis=d)
+    kth = n - k if largest else k - 1
+    v = np.take(np.partition(a, kth, axis=d), [kth], axis=d)  # the k-th value, per slice
+    inside = a >= v if largest else a <= v
+    if (inside.sum(axis=d) == k).all():  # no tie at the k-th value and no NaN in the way
+        cand = np.nonzero(np.moveaxis(inside, d, -1))[-1].reshape(
+            np.moveaxis(inside, d, -1).shape[:-1] + (k,))
+        cand = np.moveaxis(cand, -1, d)
+    else:
+        part = np.argpartition(a, kth, axis=d)
+        cand = np.sort(np.take(part, range(n - k, n) if largest else range(k), axis=d), axis=d)
     order = _argsort(np.take_along_axis(a, cand, axis=d), d, largest)
     return np.take_along_axis(cand, order, axis=d)
 
