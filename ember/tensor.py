@@ -372,6 +372,13 @@ class Tensor:
     def to(self, *args, **kwargs) -> Tensor:
         """Cast and/or move: ``to(dtype)``, ``to(device, dtype)``, ``to(other)``, with PyTorch's
         ``non_blocking``/``copy``/``memory_format`` arguments. Only the CPU exists."""
+        if not kwargs and len(args) == 1:
+            a = args[0]
+            if a is devices.CPU or (a.__class__ is str and a == "cpu") or (
+                    a.__class__ is devices.device and a.type == "cpu"):
+                return self
+            if a.__class__ is _dt.dtype and a.np == self._data.dtype:
+                return self
         dtype, device, copy = _to_args(args, kwargs)
         if device is not None:
             devices.parse(device)
@@ -382,34 +389,34 @@ class Tensor:
         return _cast(self, _dt.to_numpy_dtype(dtype))
 
     def float(self) -> Tensor:
-        return self.to(_dt.float32)
+        return self if self._data.dtype == _dt.float32.np else self.to(_dt.float32)
 
     def double(self) -> Tensor:
-        return self.to(_dt.float64)
+        return self if self._data.dtype == _dt.float64.np else self.to(_dt.float64)
 
     def half(self) -> Tensor:
-        return self.to(_dt.float16)
+        return self if self._data.dtype == _dt.float16.np else self.to(_dt.float16)
 
     def bfloat16(self) -> Tensor:
-        return self.to(_dt.bfloat16)
+        return self if self._data.dtype == _dt.bfloat16.np else self.to(_dt.bfloat16)
 
     def long(self) -> Tensor:
-        return self.to(_dt.int64)
+        return self if self._data.dtype == _dt.int64.np else self.to(_dt.int64)
 
     def int(self) -> Tensor:
-        return self.to(_dt.int32)
+        return self if self._data.dtype == _dt.int32.np else self.to(_dt.int32)
 
     def short(self) -> Tensor:
-        return self.to(_dt.int16)
+        return self if self._data.dtype == _dt.int16.np else self.to(_dt.int16)
 
     def char(self) -> Tensor:
-        return self.to(_dt.int8)
+        return self if self._data.dtype == _dt.int8.np else self.to(_dt.int8)
 
     def byte(self) -> Tensor:
-        return self.to(_dt.uint8)
+        return self if self._data.dtype == _dt.uint8.np else self.to(_dt.uint8)
 
     def bool(self) -> Tensor:
-        return self.to(_dt.bool)
+        return self if self._data.dtype == _dt.bool.np else self.to(_dt.bool)
 
     def cpu(self, memory_format=None) -> Tensor:
         return self
