@@ -569,7 +569,7 @@ class Tensor:
         return tensor_repr(self, tensor_contents)
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0:
+        if self._data.ndim == 0 and type(self) is Tensor:  # not Parameter, as PyTorch
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 

@@ -185,6 +185,7 @@ CASES = {
     "format": lambda L: (f"{L.tensor(2.0):.2f}", f"{L.tensor(3):>4}", f"{L.tensor([1.0])}",
                          f"{L.tensor(2.5)}"),
     "format_1d_spec": lambda L: f"{L.tensor([1.0]):.2f}",
+    "format_parameter": lambda L: f"{L.nn.Parameter(L.tensor(2.0)):.2f}",
     "hash_identity": lambda L: (lambda a, b: (len({a, b}), {a: 1}[a], hash(a) == hash(a)))(
         L.zeros(2), L.zeros(2)),
     # NumPy interop
