@@ -2,7 +2,8 @@
 initialisation, gate order (LSTM: i, f, g, o; GRU: r, z, n) and PackedSequence support.
 
 The input projections of all time steps are one matrix product per layer and direction; each
-step then adds the recurrent projection and applies the gate math.
+step then adds the recurrent projection and applies the gate math. Unpacked GRU/LSTM layers
+without projections run all steps of a layer-direction as one fused node.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ...ops.creation import empty, zeros
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
+from ..functional._fused_rnn import gru_sequence, lstm_sequence
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
 from .module import Module
@@ -229,6 +231,15 @@ class RNNBase(Module):
             outs[t] = h_new
         return outs, h, c
 
+    def _run_fused(self, proj, h0, c0, weights, reverse: bool):
+        """Unpacked GRU/LSTM: one node for all steps (see ``functional/_fused_rnn.py``)."""
+        _, w_hh, _, b_hh, _ = weights
+        if self.mode == "GRU":
+            out, c = gru_sequence(proj, h0, w_hh, b_hh, reverse), None
+        else:
+            out, c = lstm_sequence(proj, h0, c0, w_hh, b_hh, reverse)
+        return out, out[0] if reverse else out[-1], c
+
     def _forward(self, input, hx):
         packed, unbatched, data, batch_sizes, b = self._prepare(input)
         sorted_idx = input.sorted_indices if packed else None
@@ -251,6 +262,14 @@ class RNNBase(Module):
                 k = layer * d + direction
                 weights = self._weights(layer, direction)
                 proj = F.linear(layer_in, weights[0], weights[2])
+                if not packed and self.mode in ("GRU", "LSTM") and weights[4] is None:
+                    out, h, c = self._run_fused(proj, h0[k], c0[k] if c0 is not None else None,
+                                                weights, reverse=direction == 1)
+                    h_n.append(h)
+                    if c is not None:
+                        c_n.append(c)
+                    dir_outs.append(out)
+                    continue
                 if packed:
                     xs = [proj[int(offsets[t]) : int(offsets[t + 1])]
                           for t in range(len(batch_sizes))]
