@@ -333,8 +333,12 @@ class Tensor:
         return self._data
 
     def __array__(self, dtype=None, copy=None):
+        """``np.asarray(t)`` shares memory (raises for tensors that require grad, as PyTorch);
+        NumPy 2's ``copy=`` is honoured."""
         a = self.numpy()
         if dtype is not None and a.dtype != dtype:
+            if copy is False:
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
             return a.astype(dtype)
         return np.array(a) if copy else a
 

@@ -256,6 +256,10 @@ def test_numpy_shares_memory_both_ways():
     assert b.tolist() == [1.0, 2.0, 3.0]
     assert np.asarray(x) is a or np.shares_memory(np.asarray(x), a)
     assert not np.shares_memory(np.array(x, copy=True), a)
+    assert np.array(x, copy=False) is a
+    with pytest.raises(ValueError, match="Unable to avoid copy"):
+        np.array(x, dtype=np.float64, copy=False)
+    assert np.array(x, dtype=np.float64).dtype == np.float64
 
 
 def test_grad_and_retain_grad():
