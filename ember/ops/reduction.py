@@ -1277,6 +1277,23 @@ def msort(input: Tensor) -> Tensor:
     return sort(input, 0).values
 
 
+_FEW = 8
+
+
+def _topk_few(a: np.ndarray, d: int, k: int, largest: bool) -> np.ndarray:
+    """Small k on finite float input: k passes of argmax, each taking the first (lowest-index)
+    extremum and then removing it."""
+    work = a.copy()
+    gone = -np.inf if largest else np.inf
+    find = np.argmax if largest else np.argmin
+    out = []
+    for _ in range(k):
+        i = find(work, axis=d, keepdims=True)
+        np.put_along_axis(work, i, gone, axis=d)
+        out.append(i)
+    return np.concatenate(out, axis=d)
+
+
 def _topk_index(a: np.ndarray, d: int, k: int, largest: bool) -> np.ndarray:
     """Indices of the k largest (smallest) along ``d``, sorted; equal values by index."""
     n = a.shape[d]
@@ -1284,6 +1301,8 @@ def _topk_index(a: np.ndarray, d: int, k: int, largest: bool) -> np.ndarray:
         shape = list(a.shape)
         shape[d] = 0
         return np.zeros(shape, np.int64)
+    if k <= _FEW and a.dtype.kind == "f" and np.isfinite(a).all():
+        return _topk_few(a, d, k, largest)
     kth = n - k if largest else k - 1
     v = np.take(np.partition(a, kth, axis=d), [kth], axis=d)  # the k-th value, per slice
     inside = a >= v if largest else a <= v

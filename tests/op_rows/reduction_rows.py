@@ -238,6 +238,10 @@ ROWS = [
     Row("red_topk_large", lambda L, a: (a * 1000).round().topk(7, 0), [(300, 5)], order=1),
     Row("red_topk_large_small", lambda L, a: L.topk(a, 5, largest=False), [(4, 500)],
         order=1),
+    Row("red_topk_many", lambda L, a: a.topk(12, 1, sorted=True), [Arg((3, 50), unique=True)],
+        order=1),
+    Row("red_topk_many_ties", lambda L, a: (a * 2).round().topk(10, 0, largest=False)[0],
+        [(60, 3)], order=1),
     Row("red_topk_nan", lambda L, a: (a.topk(2), a.topk(2, largest=False)), [_NAN], order=0),
     Row("red_topk_0d", lambda L, a: a.topk(1), [()], order=1),
     # unique
