@@ -8,6 +8,7 @@ points and Python protocol methods.
 from __future__ import annotations
 
 import numbers
+import operator
 import weakref
 
 import numpy as np
@@ -21,12 +22,29 @@ _MISSING = object()
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple that prints as ``ember.Size([2, 3])``."""
+    """A tensor's shape: a tuple of ints that prints as ``ember.Size([2, 3])``."""
+
+    def __new__(cls, sizes=()):
+        items = []
+        for i, s in enumerate(sizes):
+            if s.__class__ is not int:
+                try:
+                    s = operator.index(s)
+                except TypeError:
+                    raise TypeError(
+                        f"ember.Size() takes an iterable of 'int' (item {i} is "
+                        f"'{type(s).__name__}')"
+                    ) from None
+            items.append(s)
+        return tuple.__new__(cls, items)
 
     def __repr__(self) -> str:
         return f"ember.Size({list(self)})"
 
     __str__ = __repr__
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
 
     def numel(self) -> int:
         n = 1
@@ -36,10 +54,29 @@ class Size(tuple):
 
     def __getitem__(self, i):
         r = tuple.__getitem__(self, i)
-        return Size(r) if isinstance(i, slice) else r
+        return _size(r) if isinstance(i, slice) else r
 
     def __add__(self, other):
-        return Size(tuple(self) + tuple(other))
+        if not isinstance(other, tuple):
+            raise TypeError(
+                f"can only concatenate tuple (not {type(other).__name__}) to ember.Size"
+            )
+        return _size(tuple(self) + other)
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return _size(other + tuple(self))
+
+    def __mul__(self, n):
+        return _size(tuple(self) * n)
+
+    __rmul__ = __mul__
+
+
+def _size(shape: tuple) -> Size:
+    """A Size from a tuple of ints, without re-checking them (the hot path of ``.shape``)."""
+    return tuple.__new__(Size, shape)
 
 
 class Tensor:
@@ -84,12 +121,12 @@ class Tensor:
 
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return _size(self._data.shape)
 
     def size(self, dim: int | None = None):
         """The shape, or the length of dimension ``dim``."""
         if dim is None:
-            return Size(self._data.shape)
+            return _size(self._data.shape)
         return self._data.shape[_wrap_size_dim(dim, self._data.ndim)]
 
     @property

@@ -197,6 +197,18 @@ CASES = {
     "np_ufunc_mixed": lambda L: np.add(np.ones(2), L.ones(2)),
     "np_asarray_shares": lambda L: (lambda x: np.shares_memory(np.asarray(x), x.numpy()))(
         L.zeros(3)),
+    # Size
+    "size_repr": lambda L: (repr(L.Size([2, 3])), repr(L.Size()), str(L.zeros(2, 0).shape)),
+    "size_slice": lambda L: L.zeros(2, 3, 4).shape[1:],
+    "size_arith": lambda L: [type(v).__name__ for v in (
+        L.Size([2]) + (3,), (3,) + L.Size([2]), L.Size([2]) * 2, 2 * L.Size([2]))],
+    "size_values": lambda L: (L.Size([2]) + L.Size([3]), L.Size([2, 3]).numel(),
+                              L.Size([2, 3]) == (2, 3), L.Size([L.tensor(3), np.int64(2)])),
+    "size_bad_item": lambda L: L.Size([2.5]),
+    "size_bad_str": lambda L: L.Size("ab"),
+    "size_add_list": lambda L: L.Size([2]) + [3],
+    "size_pickle": lambda L: (lambda s: (type(s).__name__, s))(
+        pickle.loads(pickle.dumps(L.Size([2, 3])))),
 }
 
 
