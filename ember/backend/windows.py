@@ -139,3 +139,67 @@ def col2im_cf(cols: np.ndarray, x_shape, kernel, stride, padding, dilation, out)
     res = np.empty(tuple(x_shape), cols.dtype)
     np.copyto(res, xp[(slice(None), slice(None)) + crop].swapaxes(0, 1))
     return res
+
+
+# Stride-1 convolutions in the "flat padded" layout: with the input padded and laid out as
+# (C, N * prod(padded)), the window offset k of every output is one contiguous slice shifted
+# by off_k, so im2col is K long memcpy-like slices and col2im K contiguous adds. Outputs are
+# computed on the whole padded grid (a few wasted columns at the borders) and read back through
+# a strided view. Pays when the padded grid is not much larger than the output.
+class FlatPlan:
+    """Geometry of a stride-1 convolution in the flat padded layout."""
+
+    def __init__(self, x_shape, kernel, padding, dilation) -> None:
+        d = len(kernel)
+        self.n, self.c = x_shape[:2]
+        self.spatial = tuple(x_shape[2:])
+        self.kernel, self.padding = tuple(kernel), tuple(padding)
+        self.padded = tuple(self.spatial[i] + 2 * padding[i] for i in range(d))
+        self.out = tuple(self.padded[i] - dilation[i] * (kernel[i] - 1) for i in range(d))
+        grid = [int(np.prod(self.padded[i + 1:])) for i in range(d)]  # row-major grid strides
+        self.offsets = [sum(o * dilation[i] * grid[i] for i, o in enumerate(offs))
+                        for offs in itertools.product(*(range(k) for k in kernel))]
+        self.total = self.n * int(np.prod(self.padded))
+        self.cols = self.total - self.offsets[-1]
+        self.grid = grid
+
+    def waste(self) -> float:
+        """Columns computed per output actually needed."""
+        return self.cols / (self.n * int(np.prod(self.out)))
+
+    def outputs(self, y: np.ndarray) -> np.ndarray:
+        """The (rows, N, *out) view of the valid outputs inside flat (rows, cols) ``y``."""
+        it = y.itemsize
+        shape = (y.shape[0], self.n) + self.out
+        strides = (y.strides[0], self.total // self.n * it) + tuple(g * it for g in self.grid)
+        return as_strided(y, shape, strides, writeable=y.flags.writeable)
+
+    def im2col(self, x: np.ndarray) -> np.ndarray:
+        """(C*K, cols) columns of (N, C, *spatial) ``x``."""
+        xp = np.zeros((self.c, self.n) + self.padded, x.dtype)
+        inner = tuple(slice(p, p + s) for p, s in zip(self.padding, self.spatial))
+        np.copyto(xp[(slice(None), slice(None)) + inner], x.swapaxes(0, 1))
+        flat = xp.reshape(self.c, -1)
+        cols = np.empty((self.c, len(self.offsets), self.cols), x.dtype)
+        for k, off in enumerate(self.offsets):
+            cols[:, k] = flat[:, off : off + self.cols]
+        return cols.reshape(-1, self.cols)
+
+    def embed(self, g: np.ndarray) -> np.ndarray:
+        """(N, O, *out) -> (O, cols) with zeros in the columns that are not outputs."""
+        o = g.shape[1]
+        full = np.zeros((o, self.cols), g.dtype)
+        np.copyto(self.outputs(full), g.swapaxes(0, 1))
+        return full
+
+    def col2im(self, cols: np.ndarray) -> np.ndarray:
+        """The adjoint of ``im2col``: (C*K, cols) -> (N, C, *spatial)."""
+        flat = np.zeros((self.c, self.total), cols.dtype)
+        cols = cols.reshape(self.c, len(self.offsets), self.cols)
+        for k, off in enumerate(self.offsets):
+            flat[:, off : off + self.cols] += cols[:, k]
+        xp = flat.reshape((self.c, self.n) + self.padded)
+        inner = tuple(slice(p, p + s) for p, s in zip(self.padding, self.spatial))
+        res = np.empty((self.n, self.c) + self.spatial, cols.dtype)
+        np.copyto(res, xp[(slice(None), slice(None)) + inner].swapaxes(0, 1))
+        return res

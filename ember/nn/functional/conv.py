@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.node import Op
-from ...backend.windows import col2im, col2im_cf, im2col, im2col_cf
+from ...backend.windows import FlatPlan, col2im, col2im_cf, im2col, im2col_cf
 from ...tensor import Tensor
 
 
@@ -24,23 +24,39 @@ class _Params:
         self.kernel, self.stride, self.padding = tuple(kernel), tuple(stride), tuple(padding)
         self.dilation, self.groups = tuple(dilation), groups
 
+    def plan(self, x_shape) -> FlatPlan | None:
+        """The flat padded layout for a stride-1 convolution, when it wastes little."""
+        if any(s != 1 for s in self.stride) or x_shape[0] == 0:
+            return None
+        plan = FlatPlan(x_shape, self.kernel, self.padding, self.dilation)
+        return plan if plan.waste() <= _MAX_WASTE else None
+
     def cols(self, x: np.ndarray):
-        """Channel-first im2col of ``x``: (C*K, N*L), and the output spatial shape."""
-        return im2col_cf(x, self.kernel, self.stride, self.padding, self.dilation)
+        """im2col of ``x``: ((C*K, columns), output spatial shape, FlatPlan or None)."""
+        plan = self.plan(x.shape)
+        if plan is not None:
+            return plan.im2col(x), plan.out, plan
+        cols, out = im2col_cf(x, self.kernel, self.stride, self.padding, self.dilation)
+        return cols, out, None
 
 
-# NOTE: the working layout is channel-first, (C*K, N*L) columns and (O, N*L) outputs, so each
-# convolution and both of its gradients are one GEMM over the whole batch (a per-sample stack
-# of small GEMMs is several times slower); only the (small) outputs are transposed back to NCHW.
+# NOTE: the working layout is channel-first, (C*K, columns) im2col and (O, columns) outputs,
+# so each convolution and both of its gradients are one GEMM over the whole batch (a stack of
+# per-sample GEMMs is several times slower); only the (small) outputs are transposed back to
+# NCHW. Stride-1 convolutions use the flat padded layout (backend.windows.FlatPlan, K long
+# contiguous copies instead of a strided window copy) unless it computes > _MAX_WASTE times
+# the needed columns; the rest use (C*K, N*L) columns of the strided windows.
 _CACHE_BYTES = 1 << 26  # forward keeps columns up to this size for the weight gradient
+_MAX_WASTE = 1.5
 
 
 def _gemm(a: np.ndarray, b: np.ndarray, groups: int) -> np.ndarray:
     """(G*M, K) @ (K', G*Ncols) split into ``groups`` diagonal blocks; one GEMM when G == 1."""
     if groups == 1:
         return a @ b
-    return np.matmul(a.reshape(groups, a.shape[0] // groups, -1),
-                     b.reshape(groups, b.shape[0] // groups, -1))
+    y = np.matmul(a.reshape(groups, a.shape[0] // groups, -1),
+                  b.reshape(groups, b.shape[0] // groups, -1))
+    return y.reshape(-1, y.shape[-1])
 
 
 def _to_cf(g: np.ndarray) -> np.ndarray:
@@ -51,44 +67,45 @@ def _to_cf(g: np.ndarray) -> np.ndarray:
     return cf.reshape(o, -1)
 
 
-def _from_cf(y: np.ndarray, n: int, out, b=None) -> np.ndarray:
-    """(O, N*L) -> (N, O, *out) contiguous, adding the bias on the way."""
-    o = y.shape[0] if y.ndim == 2 else y.shape[0] * y.shape[1]
-    y = y.reshape(o, n, -1).swapaxes(0, 1)
-    res = np.empty((n, o) + tuple(out), y.dtype)
-    flat = res.reshape(n, o, -1)
+def _to_nchw(yv: np.ndarray, b=None) -> np.ndarray:
+    """(O, N, *out) view -> (N, O, *out) contiguous, adding the bias on the way."""
+    res = np.empty((yv.shape[1], yv.shape[0]) + yv.shape[2:], yv.dtype)
     if b is None:
-        np.copyto(flat, y)
+        np.copyto(res, yv.swapaxes(0, 1))
     else:
-        np.add(y, b.reshape(1, -1, 1), out=flat)
+        np.add(yv.swapaxes(0, 1), b.reshape((1, -1) + (1,) * (yv.ndim - 2)), out=res)
     return res
 
 
 def _conv(x, w, p: _Params, b=None, cols=None):
-    if cols is None:
-        cols, out = p.cols(x)
-    else:
-        cols, out = cols
+    cols, out, plan = p.cols(x) if cols is None else cols
     y = _gemm(w.reshape(w.shape[0], -1), cols, p.groups)
-    return _from_cf(y, x.shape[0], out, b)
+    yv = plan.outputs(y) if plan is not None else y.reshape((w.shape[0], x.shape[0]) + out)
+    return _to_nchw(yv, b)
 
 
 def _conv_data(gy, w, x_shape, p: _Params, b=None):
     g = p.groups
+    plan = p.plan(x_shape)
+    if plan is not None and plan.out != tuple(gy.shape[2:]):
+        plan = None
+    gcf = plan.embed(gy) if plan is not None else _to_cf(gy)
     wm = w.reshape(g, w.shape[0] // g, -1).transpose(0, 2, 1)  # (G, Cg*K, Og)
-    gcf = _to_cf(gy)
     cols = wm[0] @ gcf if g == 1 else np.matmul(wm, gcf.reshape(g, wm.shape[2], -1))
-    x = col2im_cf(cols.reshape(-1, gcf.shape[1]), x_shape, p.kernel, p.stride, p.padding,
-                  p.dilation, gy.shape[2:])
+    cols = cols.reshape(-1, gcf.shape[1])
+    if plan is not None:
+        x = plan.col2im(cols)
+    else:
+        x = col2im_cf(cols, x_shape, p.kernel, p.stride, p.padding, p.dilation, gy.shape[2:])
     if b is not None:
         x += b.reshape((1, -1) + (1,) * len(p.kernel))
     return x
 
 
 def _conv_weight(x, gy, w_shape, p: _Params, cols=None):
-    cols = p.cols(x)[0] if cols is None else cols[0]
+    cols, _, plan = p.cols(x) if cols is None else cols
     g = p.groups
-    gcf = _to_cf(gy)
+    gcf = plan.embed(gy) if plan is not None else _to_cf(gy)
     if g == 1:
         return (gcf @ cols.T).reshape(w_shape)
     gw = np.matmul(gcf.reshape(g, w_shape[0] // g, -1), cols.reshape(g, -1, cols.shape[1])
@@ -174,9 +191,21 @@ class ConvTranspose(Op):
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
         need, p = ctx.needs_input_grad, ctx.p
-        gx = Convolution.apply(grad, w, None, p) if need[0] else None
-        gw = ConvWeight.apply(grad, x, w.shape, p) if need[1] else None
         gb = grad.sum(dim=(0, *range(2, grad.ndim))) if need[2] else None
+        # with stride 1 and dilation > 1, output_padding makes the convolution of grad longer
+        # than x: its extra outputs are spurious (cropped), and x is zero-extended to match
+        extra = [(grad.shape[2 + i] + 2 * p.padding[i] - p.dilation[i] * (p.kernel[i] - 1) - 1)
+                 // p.stride[i] + 1 - x.shape[2 + i] for i in range(len(p.kernel))]
+        gx = Convolution.apply(grad, w, None, p) if need[0] else None
+        gw, ctx_shape = None, x.shape[2:]
+        if need[1]:
+            if any(extra):
+                from .padding import pad
+
+                x = pad(x, [v for e in reversed(extra) for v in (0, e)])
+            gw = ConvWeight.apply(grad, x, w.shape, p)
+        if gx is not None and any(extra):
+            gx = gx[(slice(None), slice(None)) + tuple(slice(0, s) for s in ctx_shape)]
         return gx, gw, gb, None, None
 
 
