@@ -94,21 +94,24 @@ def _channel_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _bn_backward_fast(ctx, g, x, w, need):
-    """BatchNorm's first-order gradients on arrays, with the forward's mean/inv as constants."""
+    """BatchNorm's first-order gradients on arrays, with the forward's mean/inv as constants.
+
+    gx = inv * w * (g - mean(g) - xhat * mean(g xhat)) is per-channel affine in (g, x - mean),
+    so it is computed as ``g * a + (x - mean) * b + c`` in a few passes.
+    """
     n = x.size // x.shape[1]
     mean, inv = ctx.mean, ctx.inv
-    xhat = x - mean
-    xhat *= inv
+    shape = inv.shape
+    d = x - mean
     gb = np.einsum("ijk->j", g.reshape(g.shape[0], g.shape[1], -1))
-    gw = _channel_dot(g, xhat)
+    gw = _channel_dot(g, d) * inv.reshape(-1)
     gx = None
     if need[0]:
-        shape = inv.shape
-        scale = inv if w is None else inv * w._data.reshape(shape)
-        xhat *= (gw / n).reshape(shape)
-        gx = g - (gb / n).reshape(shape)
-        gx -= xhat
-        gx *= scale
+        a = inv if w is None else inv * w._data.reshape(shape)
+        d *= (-a * inv / n) * gw.reshape(shape)
+        d -= a * (gb / n).reshape(shape)
+        gx = g * a
+        gx += d
         gx = Tensor._make(gx)
     gw = Tensor._make(gw) if len(need) > 1 and need[1] else None
     gb = Tensor._make(gb) if len(need) > 2 and need[2] else None
