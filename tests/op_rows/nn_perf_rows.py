@@ -2,6 +2,8 @@
 the flat padded layout (inputs big enough to take it), transposed convolution with
 output_padding, and overlapping max pooling."""
 
+import numpy as np
+
 from tests.oracle import Arg, Row
 
 
@@ -28,4 +30,9 @@ ROWS = [
         x, w, padding=1, dilation=2, output_padding=1), [(2, 3, 5, 4), (3, 2, 3, 3)]),
     Row("nn_perf_max_pool2d_overlap", lambda L, x: F(L).max_pool2d(x, 3, 2, 1),
         [Arg((2, 3, 7, 9), **U)], order=1),
+    # ties (relu-like zeros): the first offset in scan order wins, in values, indices, grads
+    Row("nn_perf_max_pool2d_ties", lambda L, x: F(L).max_pool2d(x, 2, return_indices=True)[1],
+        [np.random.default_rng(0).integers(0, 2, (2, 3, 6, 6)).astype(np.float64)], order=0),
+    Row("nn_perf_max_pool2d_ties_grad", lambda L, x: F(L).max_pool2d(x, 2) * 1.5,
+        [np.random.default_rng(1).integers(0, 2, (2, 3, 6, 6)).astype(np.float64)], order=1),
 ]

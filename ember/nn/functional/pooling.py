@@ -42,13 +42,9 @@ class _Geometry:
             for i in range(d)
         )
 
-    def padded_shape(self) -> tuple:
-        return tuple(s + lo + hi for s, lo, hi in zip(self.in_spatial, self.padding, self.pad_hi))
-
-    def offset_views(self, x: np.ndarray, writeable: bool = False) -> list:
-        """For each kernel offset, the strided (N, C, *out) view of the -inf-padded input
-        (or, ``writeable``, of an already padded array) that the offset reads."""
-        if not writeable and (any(self.padding) or any(self.pad_hi)):
+    def offset_views(self, x: np.ndarray) -> list:
+        """For each kernel offset, the strided (N, C, *out) view of the -inf-padded input."""
+        if any(self.padding) or any(self.pad_hi):
             x = self.padded(x, -np.inf)
         out = []
         for offs in itertools.product(*(range(k) for k in self.kernel)):
@@ -104,8 +100,9 @@ class ScatterAt(Op):
         n, c = shape[:2]
         size = int(np.prod(shape[2:]))
         flat_idx = idx.reshape(n * c, -1) + (np.arange(n * c) * size)[:, None]
-        out = np.bincount(flat_idx.ravel(), weights=g.reshape(-1), minlength=n * c * size)
-        return out.astype(g.dtype, copy=False).reshape(shape)
+        out = np.zeros(n * c * size, g.dtype)
+        np.add.at(out, flat_idx.ravel(), g.reshape(-1))
+        return out.reshape(shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -133,8 +130,9 @@ class MaxPool(Op):
     """Max over each window; outputs (values, flat input indices).
 
     NOTE: the max is a running ``np.maximum`` over the K strided views (one per kernel offset),
-    and the index the first offset equal to it, as PyTorch's scan picks; a per-window argmax
-    over a copied (..., K) array is several times slower. NaNs take the argmax path.
+    and the index the first offset equal to it, as PyTorch's scan picks (ties included); a
+    per-window argmax over a copied (..., K) array is several times slower. NaNs take the
+    argmax path.
     """
 
     _name = "MaxPool2DWithIndicesBackward0"
@@ -149,38 +147,20 @@ class MaxPool(Op):
         if m.dtype.kind == "f" and np.isnan(m).any():
             arg = np.stack(views, axis=2).argmax(axis=2)
             m = np.take_along_axis(np.stack(views, axis=2), arg[:, :, None], axis=2)[:, :, 0]
-        else:
-            arg = np.zeros(m.shape, np.intp)
-            for k in range(len(views) - 1, 0, -1):
-                np.copyto(arg, k, where=views[k] == m)
-        idx = geo.base_index() + geo.offset_table()[arg]
-        ctx.arg, ctx.idx, ctx.geo, ctx.shape = arg, idx, geo, x.shape
+        else:  # arg = number of leading offsets that are not the max = first offset that is
+            arg = np.zeros(m.shape, np.uint8 if len(views) < 256 else np.intp)
+            before, ne = np.ones(m.shape, bool), np.empty(m.shape, bool)
+            for v in views[:-1]:
+                np.not_equal(v, m, out=ne)
+                before &= ne
+                np.add(arg, before, out=arg, casting="unsafe")
+        idx = geo.base_index() + np.take(geo.offset_table(), arg)
+        ctx.idx, ctx.shape = idx, x.shape
         return m, idx
 
     @staticmethod
     def backward(ctx, grad, _):
-        return MaxPoolGrad.apply(grad, ctx.arg, ctx.idx, ctx.geo, ctx.shape), None
-
-
-class MaxPoolGrad(Op):
-    """Max pooling's input gradient: ``g`` added back at each window's max (``arg``)."""
-
-    _name = "MaxPool2DWithIndicesBackwardBackward0"
-
-    @staticmethod
-    def forward(ctx, g, arg, idx, geo, shape):
-        ctx.idx = idx
-        gx = np.zeros(shape[:2] + geo.padded_shape(), g.dtype)
-        views = geo.offset_views(gx, writeable=True)
-        zero = g.dtype.type(0)
-        for k, v in enumerate(views):
-            v += np.where(arg == k, g, zero)
-        crop = tuple(slice(lo, lo + s) for lo, s in zip(geo.padding, shape[2:]))
-        return np.ascontiguousarray(gx[(slice(None), slice(None)) + crop])
-
-    @staticmethod
-    def backward(ctx, grad):
-        return GatherAt.apply(grad, ctx.idx), None, None, None, None
+        return ScatterAt.apply(grad, ctx.idx, ctx.shape), None
 
 
 def _max_pool(d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
