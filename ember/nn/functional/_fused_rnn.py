@@ -66,8 +66,8 @@ def _hp(h, w_hh, b_hh):
 def _gru_step(M, xp, h, w_hh, b_hh):
     n_h = h.shape[-1]
     hp = _hp(h, w_hh, b_hh)
-    r = M.sig(xp[:, :n_h] + hp[:, :n_h])
-    z = M.sig(xp[:, n_h : 2 * n_h] + hp[:, n_h : 2 * n_h])
+    rz = M.sig(xp[:, : 2 * n_h] + hp[:, : 2 * n_h])
+    r, z = rz[:, :n_h], rz[:, n_h:]
     hn = hp[:, 2 * n_h :]
     n = M.tanh(xp[:, 2 * n_h :] + r * hn)
     return n + z * (h - n), (h, r, z, n, hn)
@@ -86,10 +86,9 @@ def _gru_step_back(M, dh, cache, w_hh):
 def _lstm_step(M, xp, h, c, w_hh, b_hh):
     n_h = c.shape[-1]
     gates = xp + _hp(h, w_hh, b_hh)
-    i = M.sig(gates[:, :n_h])
-    f = M.sig(gates[:, n_h : 2 * n_h])
+    s = M.sig(gates)  # one call for all gates; the g slice is replaced by its tanh
+    i, f, o = s[:, :n_h], s[:, n_h : 2 * n_h], s[:, 3 * n_h :]
     g = M.tanh(gates[:, 2 * n_h : 3 * n_h])
-    o = M.sig(gates[:, 3 * n_h :])
     c_new = f * c + i * g
     tc = M.tanh(c_new)
     return o * tc, c_new, (h, c, i, f, g, o, tc)
