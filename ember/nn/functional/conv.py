@@ -11,7 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.node import Op
-from ...backend.windows import FlatPlan, col2im, col2im_cf, im2col, im2col_cf
+from ...backend.windows import (
+    FlatPlan,
+    col2im,
+    col2im_cf,
+    im2col,
+    im2col_cf,
+    out_size,
+    scratch,
+)
 from ...tensor import Tensor
 
 
@@ -31,13 +39,24 @@ class _Params:
         plan = FlatPlan(x_shape, self.kernel, self.padding, self.dilation)
         return plan if plan.waste() <= _MAX_WASTE else None
 
-    def cols(self, x: np.ndarray):
-        """im2col of ``x``: ((C*K, columns), output spatial shape, FlatPlan or None)."""
+    def cols(self, x: np.ndarray, temp: bool = False):
+        """im2col of ``x``: ((C*K, columns), output spatial shape, FlatPlan or None).
+
+        ``temp``: the columns die with the caller, so they may use the scratch buffer.
+        """
         plan = self.plan(x.shape)
         if plan is not None:
-            return plan.im2col(x), plan.out, plan
-        cols, out = im2col_cf(x, self.kernel, self.stride, self.padding, self.dilation)
+            return plan.im2col(x, temp), plan.out, plan
+        cols, out = im2col_cf(x, self.kernel, self.stride, self.padding, self.dilation, temp)
         return cols, out, None
+
+    def cols_bytes(self, x: np.ndarray) -> int:
+        """Size of ``cols(x)``, to decide before building them whether forward keeps them."""
+        plan = self.plan(x.shape)
+        n = plan.cols if plan is not None else x.shape[0] * int(np.prod([
+            out_size(x.shape[2 + i], k, self.stride[i], self.padding[i], self.dilation[i])
+            for i, k in enumerate(self.kernel)]))
+        return x.shape[1] * int(np.prod(self.kernel)) * n * x.itemsize
 
 
 # NOTE: the working layout is channel-first, (C*K, columns) im2col and (O, columns) outputs,
@@ -78,7 +97,7 @@ def _to_nchw(yv: np.ndarray, b=None) -> np.ndarray:
 
 
 def _conv(x, w, p: _Params, b=None, cols=None):
-    cols, out, plan = p.cols(x) if cols is None else cols
+    cols, out, plan = p.cols(x, temp=True) if cols is None else cols
     y = _gemm(w.reshape(w.shape[0], -1), cols, p.groups)
     yv = plan.outputs(y) if plan is not None else y.reshape((w.shape[0], x.shape[0]) + out)
     return _to_nchw(yv, b)
@@ -91,7 +110,8 @@ def _conv_data(gy, w, x_shape, p: _Params, b=None):
         plan = None
     gcf = plan.embed(gy) if plan is not None else _to_cf(gy)
     wm = w.reshape(g, w.shape[0] // g, -1).transpose(0, 2, 1)  # (G, Cg*K, Og)
-    cols = wm[0] @ gcf if g == 1 else np.matmul(wm, gcf.reshape(g, wm.shape[2], -1))
+    cols = scratch((g, wm.shape[1], gcf.shape[1]), gcf.dtype)  # dies in col2im below
+    np.matmul(wm, gcf.reshape(g, wm.shape[2], -1), out=cols)
     cols = cols.reshape(-1, gcf.shape[1])
     if plan is not None:
         x = plan.col2im(cols)
@@ -103,22 +123,24 @@ def _conv_data(gy, w, x_shape, p: _Params, b=None):
 
 
 def _conv_weight(x, gy, w_shape, p: _Params, cols=None):
-    cols, _, plan = p.cols(x) if cols is None else cols
+    cols, _, plan = p.cols(x, temp=True) if cols is None else cols
     g = p.groups
     gcf = plan.embed(gy) if plan is not None else _to_cf(gy)
+    # cols @ gcf.T (then transposed) streams the long K axis faster than gcf @ cols.T
     if g == 1:
-        return (gcf @ cols.T).reshape(w_shape)
-    gw = np.matmul(gcf.reshape(g, w_shape[0] // g, -1), cols.reshape(g, -1, cols.shape[1])
-                   .transpose(0, 2, 1))
-    return gw.reshape(w_shape)
+        return (cols @ gcf.T).T.reshape(w_shape)
+    gw = np.matmul(cols.reshape(g, -1, cols.shape[1]),
+                   gcf.reshape(g, w_shape[0] // g, -1).transpose(0, 2, 1))
+    return gw.transpose(0, 2, 1).reshape(w_shape)
 
 
 class Convolution(Op):
     @staticmethod
     def forward(ctx, x, w, b, p):
-        cols = p.cols(x)
+        keep = p.cols_bytes(x) <= _CACHE_BYTES
+        cols = p.cols(x, temp=not keep)
         ctx.p = p
-        ctx.cols = cols if cols[0].nbytes <= _CACHE_BYTES else None
+        ctx.cols = cols if keep else None
         ctx.save_for_backward(x, w)
         return _conv(x, w, p, b, cols)
 
