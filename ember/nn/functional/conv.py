@@ -32,12 +32,12 @@ class _Params:
         self.kernel, self.stride, self.padding = tuple(kernel), tuple(stride), tuple(padding)
         self.dilation, self.groups = tuple(dilation), groups
 
-    def plan(self, x_shape) -> FlatPlan | None:
+    def plan(self, x_shape, max_waste: float | None = None) -> FlatPlan | None:
         """The flat padded layout for a stride-1 convolution, when it wastes little."""
         if any(s != 1 for s in self.stride) or x_shape[0] == 0:
             return None
         plan = FlatPlan(x_shape, self.kernel, self.padding, self.dilation)
-        return plan if plan.waste() <= _MAX_WASTE else None
+        return plan if plan.waste() <= (max_waste or _MAX_WASTE) else None
 
     def cols(self, x: np.ndarray, temp: bool = False):
         """im2col of ``x``: ((C*K, columns), output spatial shape, FlatPlan or None).
@@ -67,6 +67,7 @@ class _Params:
 # the needed columns; the rest use (C*K, N*L) columns of the strided windows.
 _CACHE_BYTES = 1 << 26  # forward keeps columns up to this size for the weight gradient
 _MAX_WASTE = 1.5
+_MAX_WASTE_DATA = 3.0  # col2im's contiguous adds beat strided ones even at 2x the columns
 
 
 def _gemm(a: np.ndarray, b: np.ndarray, groups: int) -> np.ndarray:
@@ -105,7 +106,7 @@ def _conv(x, w, p: _Params, b=None, cols=None):
 
 def _conv_data(gy, w, x_shape, p: _Params, b=None):
     g = p.groups
-    plan = p.plan(x_shape)
+    plan = p.plan(x_shape, _MAX_WASTE_DATA)
     if plan is not None and plan.out != tuple(gy.shape[2:]):
         plan = None
     gcf = plan.embed(gy) if plan is not None else _to_cf(gy)
