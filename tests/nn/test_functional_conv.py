@@ -38,10 +38,10 @@ def test_errors_match_torch(fn):
 
 
 @pytest.mark.parametrize("row", [r for r in CONV_ROWS if "conv" in r.name], ids=lambda r: r.name)
-def test_conv_through_scratch_buffer(row, monkeypatch):
-    """Columns in the reused scratch buffer and never cached: same values and gradients.
+def test_conv_in_batch_chunks_through_scratch_buffer(row, monkeypatch):
+    """Columns never cached, built one sample at a time, in the reused scratch buffer.
 
-    Real sizes only reach these paths above 32 MiB of columns; lowering the thresholds runs
+    Real sizes only reach these paths above 32-64 MiB of columns; lowering the thresholds runs
     every convolution row (forward, gradients, second derivatives) through them.
     """
     from ember.backend import windows
@@ -50,6 +50,7 @@ def test_conv_through_scratch_buffer(row, monkeypatch):
 
     monkeypatch.setattr(windows, "_SCRATCH_MIN", 0)
     monkeypatch.setattr(conv, "_CACHE_BYTES", -1)
+    monkeypatch.setattr(conv, "_CHUNK_BYTES", 1)
     check(row)
 
 
