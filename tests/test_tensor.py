@@ -342,17 +342,15 @@ def test_pickle_and_deepcopy():
     assert a is b
 
 
-@pytest.mark.parametrize("op", [
-    "+", "*", "-", "**", "<", "//", "%",
-    pytest.param("/", marks=pytest.mark.xfail(
-        strict=True, reason="ops/pointwise.py __rtruediv__ refuses ndarrays; PyTorch's computes "
-        "reciprocal(t) * ndarray")),
-])
+@pytest.mark.parametrize("op", ["+", "*", "-", "**", "<", "//", "%", "/", "==", "!=", "@"])
 def test_numpy_operators_like_torch(op):
     """NumPy defers to the tensor's reflected operator (PyTorch 2.13 then refuses an ndarray
-    on the right of ``ndarray + tensor``: a TypeError in both); tensor-first forms convert."""
+    on the right of ``ndarray + tensor``: a TypeError in both, but ``/`` goes through NumPy
+    and ``==`` compares elementwise); tensor-first forms convert."""
     same(lambda L: eval(f"np.array([1.0, 2.0]) {op} L.tensor([1.0, 2.0])"))
     same(lambda L: eval(f"L.tensor([1.0, 2.0]) {op} np.array([1.0, 2.0])"))
+    same(lambda L: eval(f"np.array([1, 2]) {op} L.tensor([1.0, 2.0])"))
+    same(lambda L: eval(f"L.tensor([1.0, 2.0]) {op} np.array([1, 2])"))
     same(lambda L: eval(f"np.float64(2.0) {op} L.tensor([1.0, 2.0])"))
     same(lambda L: eval(f"L.tensor([1.0, 2.0]) {op} np.float32(2.0)"))
 

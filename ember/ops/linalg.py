@@ -248,8 +248,13 @@ def matmul(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     return MatMul.apply(input, other)
 
 
-def _rmatmul(self: Tensor, other) -> Tensor:
-    return matmul(other, self)
+def _matmul_op(self: Tensor, other):
+    # NotImplemented for non-tensors: NumPy then computes ``t @ ndarray`` as PyTorch's does
+    return matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+
+
+def _rmatmul(self: Tensor, other):
+    return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
 def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
@@ -1015,7 +1020,7 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
 register_methods(
     matmul, mm, bmm, mv, dot, vdot, inner, outer, ger, addmm, addmv, baddbmm, addbmm, addr,
     kron, trace, inverse, det, logdet, slogdet, matrix_power, cross,
-    __matmul__=matmul, __rmatmul__=_rmatmul,
+    __matmul__=_matmul_op, __rmatmul__=_rmatmul,
 )
 
 __all__ = [

@@ -1624,7 +1624,10 @@ def _t_truediv(self, other):
 
 
 def _t_rtruediv(self, other):
-    # number / tensor is reciprocal(tensor) * number, as PyTorch computes it
+    # number / tensor is reciprocal(tensor) * number, as PyTorch computes it; with an ndarray
+    # PyTorch's product goes through NumPy (NumPy's promotion, no graph), and so does this one
+    if isinstance(other, np.ndarray):
+        return np.multiply(reciprocal(self), other)
     return NotImplemented if _not_number(other) else mul(reciprocal(self), other)
 
 
@@ -1643,6 +1646,8 @@ def _comparison(fn, name: str):
     def op(self, other):
         if other.__class__ is Tensor and other._data.dtype is self._data.dtype:
             return _run2(Compare, self, other, fn)
+        if name == "eq" and isinstance(other, np.ndarray):  # PyTorch's == (only) takes arrays
+            other = Tensor._make(other)
         if _not_number(other):
             return NotImplemented
         return _run2(Compare, *_operands(self, other, name), fn)
