@@ -1047,8 +1047,17 @@ def _continuous(self: Tensor, what: str) -> np.dtype:
     return npd
 
 
+def _one_value_write(self: Tensor) -> None:
+    """fill_/zero_ of an expanded tensor are allowed by PyTorch, not built here."""
+    if not self._data.flags.writeable:
+        from .indexing import _read_only
+
+        _read_only(self._data, one_value=True)
+
+
 def fill_(self: Tensor, value) -> Tensor:
     """Fill with ``value`` in place (a 0-d tensor value receives the summed gradient)."""
+    _one_value_write(self)
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError(
@@ -1084,6 +1093,7 @@ class Fill(Op):
 
 def zero_(self: Tensor) -> Tensor:
     """Fill with zeros in place."""
+    _one_value_write(self)
     return _write(self, np.zeros_like(self._data), "ZeroBackward0")
 
 

@@ -616,11 +616,16 @@ _OVERLAP = (
 )
 
 
-def _read_only(view: np.ndarray) -> None:
-    """Refuse a write into a read-only (expanded) array, with PyTorch's error when it overlaps."""
-    if any(s == 0 and n > 1 for s, n in zip(view.strides, view.shape)):
+def _read_only(view: np.ndarray, one_value: bool = False) -> None:
+    """Refuse a write into a read-only (expanded) array, with PyTorch's error when it overlaps.
+
+    ``one_value``: the write stores one value everywhere (fill_, zero_), which PyTorch allows.
+    """
+    if not one_value and any(s == 0 and n > 1 for s, n in zip(view.strides, view.shape)):
         raise RuntimeError(_OVERLAP)
-    raise NotImplementedError("Ember cannot write into an expanded tensor; clone() it first")
+    raise NotImplementedError(
+        "Ember cannot write into an expanded (or read-only NumPy) tensor; clone() it first"
+    )
 
 
 # ---- in-place writes into views: CopySlices ----------------------------------------------

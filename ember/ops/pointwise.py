@@ -514,6 +514,10 @@ def _inplace(self: Tensor, result: Tensor) -> Tensor:
         )
     if rd.dtype is not sd.dtype:
         _check_cast(rd.dtype, sd.dtype)
+    if not sd.flags.writeable:
+        from .indexing import _read_only
+
+        _read_only(sd)
     np.copyto(sd, rd, casting="unsafe")
     if self._ver is None:
         self._ver = [1]

@@ -376,3 +376,22 @@ def test_inplace_methods_return_self_and_bump_version():
         before = x._version
         assert op() is x
         assert x._version == before + 1
+
+
+@pytest.mark.parametrize("write", [
+    lambda t, L: t.add_(1), lambda t, L: t.mul_(2), lambda t, L: t.clamp_(0, 1),
+    lambda t, L: t.copy_(L.ones(2, 3)), lambda t, L: t.normal_(), lambda t, L: t.uniform_(),
+    lambda t, L: t.sigmoid_(), lambda t, L: t.__iadd__(1),
+])
+def test_inplace_ops_into_expanded_tensors_raise_like_torch(write):
+    def fn(L):
+        write(L.zeros(3).expand(2, 3), L)
+
+    got = _run(ember, fn)
+    assert got[0] is RuntimeError and got == _run(torch, fn)
+
+
+@pytest.mark.parametrize("write", [lambda t: t.fill_(1), lambda t: t.zero_()])
+def test_one_value_writes_into_expanded_tensors_are_not_built(write):
+    with pytest.raises(NotImplementedError, match="clone"):
+        write(ember.zeros(3).expand(2, 3))
