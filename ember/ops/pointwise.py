@@ -356,6 +356,16 @@ class DivFloor(Op):
         return grad * 0, grad * 0
 
 
+class FloorDivide(DivFloor):
+    """``floor_divide`` / ``//``: PyTorch records a node whose backward refuses to run."""
+
+    _name = "NotImplemented"
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
 def _check_bool_sub(a, b) -> None:
     if _is_bool(a) or _is_bool(b):
         raise RuntimeError(
@@ -447,14 +457,14 @@ def _int_div_check(b) -> None:
         raise RuntimeError("ZeroDivisionError")
 
 
-def _rounded_div(input, other, mode: str) -> Tensor:
+def _rounded_div(input, other, mode: str, op=None) -> Tensor:
     a, b = _operands(input, other, "div")
     dt = _dtype_of(a if isinstance(a, Tensor) else b)
     if dt.kind == "b":
         raise _not_impl(f"div_{mode}_cpu", dt)
     if dt.kind in "iu":
         _int_div_check(b)
-    return _run2(DivTrunc if mode == "trunc" else DivFloor, a, b)
+    return _run2(op or (DivTrunc if mode == "trunc" else DivFloor), a, b)
 
 
 def div(input: Tensor, other, *, rounding_mode: str | None = None,
@@ -477,8 +487,8 @@ def true_divide(input: Tensor, other, *, out: Tensor | None = None) -> Tensor:
 
 
 def floor_divide(input: Tensor, other, *, out: Tensor | None = None) -> Tensor:
-    """``input // other`` rounding toward minus infinity (Python's ``//``)."""
-    return _out(_rounded_div(input, other, "floor"), out)
+    """``input // other`` rounding toward minus infinity (Python's ``//``); no gradient."""
+    return _out(_rounded_div(input, other, "floor", FloorDivide), out)
 
 
 def neg(input: Tensor, *, out: Tensor | None = None) -> Tensor:
@@ -1666,7 +1676,7 @@ def _t_invert(self):
 
 
 def _floor_div_op(a, b):
-    return _rounded_div(a, b, "floor")
+    return _rounded_div(a, b, "floor", FloorDivide)
 
 
 def add_(self, other, *, alpha=1) -> Tensor:

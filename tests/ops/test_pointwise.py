@@ -265,3 +265,14 @@ def test_out_argument():
     e_r = ember.eq(ember.arange(3), 1, out=ember.zeros(3))
     t_r = torch.eq(torch.arange(3), 1, out=torch.zeros(3))
     assert e_r.dtype == ember.float32 and e_r.tolist() == t_r.tolist()
+
+
+@pytest.mark.parametrize("fn", [lambda L, x: L.floor_divide(x, 2), lambda L, x: x // 2,
+                                lambda L, x: 3 // x])
+def test_floor_divide_records_a_node_whose_backward_refuses(fn):
+    for L in (ember, torch):
+        x = L.tensor([1.5, 2.5], requires_grad=True)
+        y = fn(L, x)
+        assert y.grad_fn.name() == "NotImplemented"
+        with pytest.raises(RuntimeError, match="derivative for aten::floor_divide is not"):
+            y.sum().backward()
