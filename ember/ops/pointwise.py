@@ -359,7 +359,7 @@ class DivFloor(Op):
 class FloorDivide(DivFloor):
     """``floor_divide`` / ``//``: PyTorch records a node whose backward refuses to run."""
 
-    _name = "NotImplemented"
+    _name = "torch::autograd::NotImplemented"
 
     @staticmethod
     def backward(ctx, grad):
