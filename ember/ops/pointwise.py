@@ -1323,6 +1323,77 @@ def copysign(input: Tensor, other, *, out: Tensor | None = None) -> Tensor:
     return _out(_run2(Copysign if isinstance(b, Tensor) else CopysignScalar, a, b), out)
 
 
+def _xlogy(x, y):
+    dt = (x if isinstance(x, np.ndarray) else y).dtype  # a scalar side must not widen it
+    x, y = np.asarray(x, dt), np.asarray(y, dt)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = x * np.log(y)
+    return np.where((x == 0) & ~np.isnan(y), 0, r).astype(r.dtype, copy=False)
+
+
+class Xlogy(Op):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x if isinstance(x, np.ndarray) else None,
+                              y if isinstance(y, np.ndarray) else None)
+        ctx.x, ctx.y = x, y
+        return _xlogy(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d/dx = log(y) where x != 0 (0 where x == 0); d/dy = x / y
+        x, y = ctx.saved_tensors
+        x = ctx.x if x is None else x
+        y = ctx.y if y is None else y
+        need = ctx.needs_input_grad
+        gx = grad * xlogy((x != 0).to(grad.dtype), y) if need[0] else None
+        gy = grad * x / y if need[1] else None
+        return gx, gy
+
+
+class XlogyScalarSelf(Xlogy):
+    _name = "XlogyBackward1"
+
+
+class XlogyScalarOther(Xlogy):
+    _name = "XlogyBackward2"
+
+
+def xlogy(input, other, *, out: Tensor | None = None) -> Tensor:
+    """``input * log(other)``, 0 where input is 0 (unless other is NaN); ints give floats."""
+    a, b = _operands(input, other, "xlogy")
+    if _dtype_of(a if isinstance(a, Tensor) else b).kind != "f":
+        a, b = _to_float(a, b, input, other)
+    op = Xlogy if isinstance(a, Tensor) and isinstance(b, Tensor) else (
+        XlogyScalarOther if isinstance(a, Tensor) else XlogyScalarSelf)
+    return _out(_run2(op, a, b), out, "xlogy")
+
+
+class Ldexp(Op):
+    @staticmethod
+    def forward(ctx, x, e):
+        y = x * np.exp2(e)
+        ctx.save_for_backward(x, e, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        # y = x * 2^e: d/dx = 2^e, d/de = y * ln 2
+        x, e, y = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = grad * exp2(e) if need[0] else None
+        gy = grad * y * math.log(2.0) if need[1] else None
+        return gx, gy
+
+
+def ldexp(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """``input * 2**other`` (integer results as the default float), both tensors."""
+    a, b = _tensor_pair("ldexp", input, other)
+    if a._data.dtype.kind != "f":
+        a, b = _float_input(a), _float_input(b)
+    return _out(_run2(Ldexp, a, b), out, "ldexp")
+
+
 class Remainder(Op):
     _name = "RemainderBackward1"
 
@@ -1724,7 +1795,8 @@ _METHODS = {
     "relu": relu, "square": square, "positive": positive, "nan_to_num": nan_to_num,
     "pow": pow, "float_power": float_power, "atan2": atan2, "arctan2": atan2,
     "maximum": maximum, "minimum": minimum, "fmax": fmax, "fmin": fmin, "hypot": hypot,
-    "copysign": copysign, "remainder": remainder, "fmod": fmod, "clamp": clamp, "clip": clamp,
+    "copysign": copysign, "xlogy": xlogy, "ldexp": ldexp, "remainder": remainder,
+    "fmod": fmod, "clamp": clamp, "clip": clamp,
     "clamp_min": clamp_min, "clamp_max": clamp_max, "lerp": lerp,
     "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge, "greater": gt,
     "greater_equal": ge, "less": lt, "less_equal": le, "not_equal": ne,

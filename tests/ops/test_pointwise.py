@@ -277,3 +277,12 @@ def test_floor_divide_records_a_node_whose_backward_refuses(fn):
         assert repr(y.grad_fn).startswith("<NotImplemented object at")
         with pytest.raises(RuntimeError, match="derivative for aten::floor_divide is not"):
             y.sum().backward()
+
+
+def test_ldexp_gradient_for_negative_integer_exponents():
+    """PyTorch 2.13 gives 0 there (an integer exp2 in its backward); the derivative is 2**e."""
+    x = ember.tensor([1.0, -3.0, 2.5], dtype=ember.float64, requires_grad=True)
+    e = ember.tensor([-2, 0, 3])
+    assert ember.autograd.gradcheck(lambda x: ember.ldexp(x, e), (x,))
+    ember.ldexp(x, e).sum().backward()
+    assert x.grad.tolist() == [0.25, 1.0, 8.0]
