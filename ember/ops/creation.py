@@ -14,7 +14,7 @@ from .. import dtypes as _dt
 from ..autograd.node import Op
 from ..random import np_rng
 from ..tensor import Tensor, register_methods
-from ._util import np_dtype, shape_arg
+from ._util import np_dtype
 from .pointwise import _broadcast_error, _inplace
 
 # PyTorch's names for dtypes in its kernel errors: ScalarType names and C type names.
@@ -493,34 +493,6 @@ def eye(n: int, m: int | None = None, *, out=None, dtype=None, layout=None, devi
     if m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)
-
-
-def _legacy_new(cls, dtype: _dt.dtype, args, kwargs) -> Tensor:
-    """PyTorch's legacy constructor: ``Tensor(2, 3)`` (a shape) or ``Tensor([1, 2])`` (data)."""
-    device = kwargs.pop("device", None)
-    if kwargs:
-        raise TypeError(f"new() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    devices.parse(device)
-    npd = _dt.to_numpy_dtype(dtype)
-    if not args:
-        arr = np.zeros((0,), npd)
-    elif len(args) == 1 and isinstance(args[0], Tensor):
-        if args[0]._data.dtype != npd:
-            raise TypeError(
-                f"expected {dtype} (got {args[0].dtype})"
-            )
-        return args[0]
-    elif all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args) or (
-        len(args) == 1 and type(args[0]).__name__ == "Size"
-    ):
-        arr = np.zeros(shape_arg(args), npd)
-    elif len(args) == 1:
-        arr = np.array(_infer_array(args[0]), dtype=npd)
-    else:
-        raise TypeError(f"new() received an invalid combination of arguments: {args!r}")
-    t = object.__new__(cls)
-    t._data = arr
-    return t
 
 
 # ---- ranges -----------------------------------------------------------------------------------
