@@ -250,27 +250,21 @@ class Op(Node):
         return res
 
     def _record(self, inputs) -> None:
-        edges, needs, meta = [], [], []
-        for x in inputs:
+        n = len(inputs)
+        edges, needs, meta = [_NO_EDGE] * n, [False] * n, [None] * n
+        for k, x in enumerate(inputs):
             if x.__class__ is Tensor or isinstance(x, Tensor):
                 if x.grad_fn is not None:
-                    edges.append((x.grad_fn, x._out_idx))
-                    needs.append(True)
+                    edges[k] = (x.grad_fn, x._out_idx)
+                    needs[k] = True
                 elif x._rg:
-                    edges.append((_grad_accumulator(x), 0))
-                    needs.append(True)
-                else:
-                    edges.append(_NO_EDGE)
-                    needs.append(False)
+                    edges[k] = (_grad_accumulator(x), 0)
+                    needs[k] = True
                 a = x._data
-                meta.append((a.shape, a.dtype))
-            else:
-                edges.append(_NO_EDGE)
-                needs.append(False)
-                meta.append(None)
+                meta[k] = (a.shape, a.dtype)
         self.next_functions = tuple(edges)
         self.needs_input_grad = tuple(needs)
-        self._in_meta = tuple(meta)
+        self._in_meta = meta
         if state.anomaly:
             self._trace = "".join(traceback.format_stack()[:-3])
 

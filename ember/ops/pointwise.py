@@ -273,9 +273,14 @@ class RSub(Op):
 
 
 class Mul(Op):
+    number = None  # tensor * number: only the number is kept for backward, as PyTorch
+
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        if isinstance(b, np.ndarray):
+            ctx.save_for_backward(a, b)
+        else:
+            ctx.number = b
         token = _quiet_on(_IGNORE)
         try:
             return a * b
@@ -285,6 +290,8 @@ class Mul(Op):
     @staticmethod
     def backward(ctx, grad):
         # d(ab)/da = b, d(ab)/db = a
+        if ctx.number is not None:
+            return grad * ctx.number, None
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
         return (grad * b if need[0] else None, grad * a if need[1] else None)
@@ -295,9 +302,14 @@ def _div(a, b):
 
 
 class Div(Op):
+    number = None  # tensor / number: only the number is kept for backward, as PyTorch
+
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        if isinstance(b, np.ndarray):
+            ctx.save_for_backward(a, b)
+        else:
+            ctx.number = b
         token = _quiet_on(_IGNORE)
         try:
             return a / b
@@ -307,6 +319,8 @@ class Div(Op):
     @staticmethod
     def backward(ctx, grad):
         # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+        if ctx.number is not None:
+            return grad / ctx.number, None
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
         return (grad / b if need[0] else None, -grad * a / (b * b) if need[1] else None)

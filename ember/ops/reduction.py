@@ -143,7 +143,7 @@ class Sum(Op):
             y = fast_sum(x, axis, keepdim)
             if y is not None:
                 return y
-        return np.sum(x, axis=axis, keepdims=keepdim, dtype=dtype)
+        return np.add.reduce(x, axis, dtype, None, keepdim)  # np.sum's Python layer costs 1 us
 
     @staticmethod
     def backward(ctx, grad):
