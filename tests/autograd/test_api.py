@@ -424,3 +424,27 @@ def test_grad_of_unreachable_leaf_is_none():
         return w.grad is None, np.allclose(x.grad.numpy(), 2)
 
     both(f)
+
+
+@pytest.mark.parametrize("op", [lambda x: x * 2, lambda x: x / 4, lambda x: 3 * x])
+def test_product_with_a_number_saves_no_tensor(op):
+    """As PyTorch: only the number is kept, so writing into the input afterwards is fine."""
+    def fn(L):
+        x = L.tensor([1.0, 2.0], requires_grad=True)
+        h = x * 1
+        y = op(h)
+        h.add_(1)
+        y.sum().backward()
+        return x.grad
+
+    both(fn)
+
+
+def test_product_of_tensors_still_catches_inplace_writes():
+    def fn(L):
+        h = L.tensor([1.0, 2.0], requires_grad=True) * 1
+        y = h * h
+        h.add_(1)
+        y.sum().backward()
+
+    same_error(fn, "modified by an inplace operation")
