@@ -5,7 +5,11 @@ available (10,000 images), the first 8,000 train (7,000 train + 1,000 validation
 2,000 are the held-out test set. Shows a progress bar per epoch (tqdm when installed), per-epoch
 train/validation loss and accuracy, the final test accuracy; keeps the best model by validation
 accuracy in a checkpoint (``--resume`` continues from it; Ctrl-C saves and stops cleanly); saves
-a PNG of the curves and of test images with their predicted labels (needs matplotlib).
+a PNG of the curves and of test images with their predicted labels (needs matplotlib);
+``--patience N`` stops early after N epochs without a better validation accuracy.
+
+The loop is ``ember.engine`` (PyTorch-Ignite's API): a trainer engine, evaluators with Loss and
+Accuracy metrics, a ProgressBar, and handlers on ``Events.EPOCH_COMPLETED``.
 
     python examples/mnist_train.py --root ../shared/data --model mlp --epochs 3
 """
@@ -15,12 +19,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 import ember
 import ember.nn as nn
 import ember.nn.functional as F
+from ember.engine import Events, create_supervised_evaluator, create_supervised_trainer
+from ember.engine.handlers import EarlyStopping, ProgressBar
+from ember.engine.metrics import Accuracy, Loss
 from ember.utils.data import DataLoader, Subset, random_split
 from ember.vision import datasets, transforms
 
@@ -62,46 +68,6 @@ class SmallResNet(nn.Module):
 
     def forward(self, x):
         return self.head(self.blocks(self.stem(x)))
-
-
-def progress(loader, desc: str):
-    """tqdm when installed, else a plain progress line; both show live loss and throughput."""
-    try:
-        from tqdm import tqdm
-
-        return tqdm(loader, desc=desc, leave=False, unit="batch")
-    except ImportError:
-        return _PlainProgress(loader, desc)
-
-
-class _PlainProgress:
-    def __init__(self, loader, desc: str) -> None:
-        self.loader, self.desc, self.postfix = loader, desc, ""
-
-    def set_postfix_str(self, text: str, refresh: bool = True) -> None:
-        self.postfix = text
-
-    def __iter__(self):
-        start, total = time.perf_counter(), len(self.loader)
-        for i, batch in enumerate(self.loader, 1):
-            yield batch
-            if i % 20 == 0 or i == total:
-                rate = i / max(time.perf_counter() - start, 1e-9)
-                print(f"\r{self.desc} {i}/{total} {rate:.0f} batch/s {self.postfix}", end="",
-                      flush=True)
-        print("\r" + " " * 79 + "\r", end="")
-
-
-def evaluate(model: nn.Module, loader) -> tuple[float, float]:
-    model.eval()
-    loss, correct, n = 0.0, 0, 0
-    with ember.no_grad():
-        for x, y in loader:
-            out = model(x)
-            loss += F.cross_entropy(out, y, reduction="sum").item()
-            correct += (out.argmax(1) == y).sum().item()
-            n += len(y)
-    return loss / n, correct / n
 
 
 def save_plot(history: dict, model: nn.Module, test_set, path: Path) -> None:
@@ -153,6 +119,8 @@ def main(argv=None) -> float:
     p.add_argument("--checkpoint", default="mnist_checkpoint.pt")
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
     p.add_argument("--plot", default="mnist_train.png")
+    p.add_argument("--patience", type=int, default=0,
+                   help="stop after this many epochs without a better validation accuracy")
     args = p.parse_args(argv)
 
     ember.manual_seed(args.seed)
@@ -185,40 +153,50 @@ def main(argv=None) -> float:
                     "epoch": epoch, "best_acc": best_acc, "history": history,
                     "args": vars(args)}, args.checkpoint)
 
+    def evaluator():
+        return create_supervised_evaluator(model, {"loss": Loss(F.cross_entropy),
+                                                   "acc": Accuracy()})
+
+    trainer = create_supervised_trainer(model, optimizer, F.cross_entropy)
+    train_eval, val_eval = evaluator(), evaluator()
+    ProgressBar(desc="epoch").attach(trainer, output_transform=lambda loss: {"loss": loss})
+
+    @trainer.on(Events.EPOCH_COMPLETED)
+    def report(engine) -> None:
+        nonlocal best_acc
+        seconds = engine.state.times["EPOCH_COMPLETED"]  # the training part of the epoch
+        train = train_eval.run(train_loader).metrics
+        val = val_eval.run(val_loader).metrics
+        for k, v in zip(history, (train["loss"], train["acc"], val["loss"], val["acc"])):
+            history[k].append(v)
+        print(f"epoch {engine.state.epoch}: train loss {train['loss']:.4f} acc {train['acc']:.4f}"
+              f" | val loss {val['loss']:.4f} acc {val['acc']:.4f} | "
+              f"{len(train_set) / seconds:.0f} img/s")
+        if val["acc"] > best_acc:
+            best_acc = val["acc"]
+            checkpoint(engine.state.epoch)
+
+    if args.patience:
+        stopper = EarlyStopping(args.patience, lambda e: e.state.metrics["acc"], trainer)
+        val_eval.add_event_handler(Events.COMPLETED, stopper)
+        trainer.add_event_handler(Events.TERMINATE, lambda e: print(
+            f"early stop: no better validation accuracy for {args.patience} epochs"))
+
     print(f"model {args.model}: {sum(p.numel() for p in model.parameters()):,} parameters, "
           f"{len(train_set)} train / {len(val_set)} validation / {len(test_set)} test images")
-    epoch = start_epoch - 1
+    if start_epoch > 1:  # continue the epoch count where the checkpoint stopped
+        trainer.load_state_dict({"iteration": (start_epoch - 1) * len(train_loader),
+                                 "epoch_length": len(train_loader), "max_epochs": args.epochs})
     try:
-        for epoch in range(start_epoch, args.epochs + 1):
-            model.train()
-            start, seen = time.perf_counter(), 0
-            bar = progress(train_loader, f"epoch {epoch}/{args.epochs}")
-            for x, y in bar:
-                loss = F.cross_entropy(model(x), y)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-                seen += len(y)
-                bar.set_postfix_str(f"loss {loss.item():.3f} "
-                                    f"{seen / (time.perf_counter() - start):.0f} img/s",
-                                    refresh=False)
-            train_loss, train_acc = evaluate(model, train_loader)
-            val_loss, val_acc = evaluate(model, val_loader)
-            for k, v in zip(history, (train_loss, train_acc, val_loss, val_acc)):
-                history[k].append(v)
-            print(f"epoch {epoch}: train loss {train_loss:.4f} acc {train_acc:.4f} | "
-                  f"val loss {val_loss:.4f} acc {val_acc:.4f} | "
-                  f"{seen / (time.perf_counter() - start):.0f} img/s")
-            if val_acc > best_acc:
-                best_acc = val_acc
-                checkpoint(epoch)
+        if start_epoch <= args.epochs:
+            trainer.run(train_loader, max_epochs=args.epochs)
     except KeyboardInterrupt:
-        checkpoint(epoch)
+        checkpoint(max(trainer.state.epoch, start_epoch - 1))
         print(f"\ninterrupted: checkpoint saved to {args.checkpoint} (resume with --resume)")
         return best_acc
     if os.path.exists(args.checkpoint):
         model.load_state_dict(ember.load(args.checkpoint)["model"])
-    _, test_acc = evaluate(model, test_loader)
+    test_acc = evaluator().run(test_loader).metrics["acc"]
     print(f"test accuracy (best validation model): {test_acc:.4f}")
     if args.plot:
         save_plot(history, model, test_set, Path(args.plot))
