@@ -218,9 +218,9 @@ class Engine:
                              f"handlers")
         self._event_handlers[event_name] = kept
 
-    def fire_event(self, event_name: Any, *event_args: Any) -> None:
+    def fire_event(self, event_name: Any) -> None:
         """Call every handler of ``event_name`` now (also custom registered events)."""
-        self._fire_event(event_name, *event_args)
+        self._fire_event(event_name)
 
     def _fire_event(self, event_name: Any, *event_args: Any) -> None:
         self.last_event_name = event_name
@@ -306,6 +306,8 @@ class Engine:
         if s.max_epochs is None or self._is_done():  # a new run
             if epoch_length is None and data is not None and hasattr(data, "__len__"):
                 epoch_length = len(data)
+            if epoch_length is None:  # as Ignite: an iterator without len keeps the last one
+                epoch_length = s.epoch_length
             if data is None and epoch_length is None:
                 raise ValueError("epoch_length should be provided if data is None")
             if epoch_length is not None and epoch_length < 1:
