@@ -279,7 +279,7 @@ class ProgressBar:
                 self.pbar = self._tqdm(total=total, desc=desc, **kwargs)
             else:
                 self.pbar = _PlainBar(total, desc, self.persist)
-            self._last = s.iteration - 1
+            self._n = 0
         postfix = {}
         names = list(s.metrics) if metric_names == "all" else (metric_names or [])
         for name in names:
@@ -291,8 +291,11 @@ class ProgressBar:
         if postfix:
             self.pbar.set_postfix_str(", ".join(f"{k}={_fmt(v)}" for k, v in postfix.items()),
                                       refresh=False)
-        self.pbar.update(s.iteration - self._last)
-        self._last = s.iteration
+        n = s.iteration  # the position in the bar: the iteration within the epoch
+        if closing_event_name != Events.COMPLETED and s.epoch_length:
+            n = (s.iteration - 1) % s.epoch_length + 1
+        self.pbar.update(n - self._n)
+        self._n = n
 
     def _close(self, engine: Engine) -> None:
         if self.pbar is not None:

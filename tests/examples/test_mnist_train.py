@@ -47,3 +47,12 @@ def test_mlp_reaches_90_percent_and_resumes(tmp_path, capsys):
 def test_missing_data_exits_with_a_clear_message(tmp_path):
     with pytest.raises(SystemExit, match="Dataset not found"):
         _main()(["--root", str(tmp_path), "--epochs", "1"])
+
+
+def test_patience_stops_early(tmp_path, capsys):
+    main = _main()
+    main(["--root", str(DATA), "--epochs", "30", "--patience", "1", "--checkpoint",
+          str(tmp_path / "ckpt.pt"), "--plot", ""])
+    out = capsys.readouterr().out
+    assert "early stop: no better validation accuracy for 1 epochs" in out
+    assert "epoch 30:" not in out and "test accuracy" in out
