@@ -17,6 +17,7 @@ import sys
 import time
 
 import numpy as np
+from _timing import compare
 
 import ember
 
@@ -36,23 +37,6 @@ TARGETS = {
     "mean(dim=1) 1000x1000": 1.3,
     "matmul 1024x1024 float32": 1.1,
 }
-
-
-def _time(fn, number: int) -> float:
-    start = time.perf_counter()
-    for _ in range(number):
-        fn()
-    return (time.perf_counter() - start) / number
-
-
-def compare(e_fn, t_fn, number: int, rounds: int) -> tuple[float, float]:
-    """Median seconds per call of each, measured in alternating rounds."""
-    e_fn(), t_fn()
-    es, ts = [], []
-    for _ in range(rounds):
-        es.append(_time(e_fn, number))
-        ts.append(_time(t_fn, number))
-    return statistics.median(es), statistics.median(ts)
 
 
 def cases():

@@ -14,11 +14,10 @@ printed. The machines are shared, so only the ratio means anything.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 
 import numpy as np
+from _timing import compare, per_call
 
 import ember
 
@@ -156,23 +155,6 @@ def build(case):
     return e_step, t_step
 
 
-def _time(fn, number: int) -> float:
-    start = time.perf_counter()
-    for _ in range(number):
-        fn()
-    return (time.perf_counter() - start) / number
-
-
-def compare(e_fn, t_fn, number: int, rounds: int) -> tuple[float, float]:
-    """Median seconds per step of each, measured in alternating rounds."""
-    _time(e_fn, 2), _time(t_fn, 2)
-    es, ts = [], []
-    for _ in range(rounds):
-        es.append(_time(e_fn, number))
-        ts.append(_time(t_fn, number))
-    return statistics.median(es), statistics.median(ts)
-
-
 def check_same_loss(e_step, t_step) -> float:
     """Relative difference of the first losses: the two nets must do the same math."""
     le, lt = float(e_step().detach()), float(t_step().detach())
@@ -184,10 +166,10 @@ def profile(case) -> None:
     import pstats
 
     e_step, _ = build(case)
-    _time(e_step, 3)
+    per_call(e_step, 3)
     pr = cProfile.Profile()
     pr.enable()
-    _time(e_step, 20)
+    per_call(e_step, 20)
     pr.disable()
     pstats.Stats(pr).sort_stats("tottime").print_stats(25)
 
@@ -250,7 +232,7 @@ def main(argv=None) -> None:
             continue
         e_step, t_step = build(case)
         diff = check_same_loss(e_step, t_step)
-        em, tm = compare(e_step, t_step, number, rounds)
+        em, tm = compare(e_step, t_step, number, rounds, warmup=2)
         target = f"{case[4]:.2f}" if case[4] else "-"
         print(f"{case[0]:26} {em * 1e3:7.2f}ms {tm * 1e3:7.2f}ms {em / tm:6.2f} {target:>6}"
               f" {diff:9.1e}")

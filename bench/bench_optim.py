@@ -8,11 +8,10 @@ one process; the ratio is ember / torch (target: <= 1.0).
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 
 import numpy as np
+from _timing import compare
 
 import ember
 
@@ -42,24 +41,12 @@ def make(lib, name, kwargs):
     return getattr(lib.optim, name)(params, **kwargs)
 
 
-def time_steps(opt, n: int) -> float:
-    start = time.perf_counter()
-    for _ in range(n):
-        opt.step()
-    return (time.perf_counter() - start) / n
-
-
 def main() -> None:
     torch.set_num_threads(2)
     print(f"{'optimizer':34} {'ember':>10} {'torch':>10} {'ratio':>7}")
     for name, kwargs in CASES:
         e, t = make(ember, name, kwargs), make(torch, name, kwargs)
-        time_steps(e, 5), time_steps(t, 5)
-        es, ts = [], []
-        for _ in range(7):
-            es.append(time_steps(e, 30))
-            ts.append(time_steps(t, 30))
-        em, tm = statistics.median(es), statistics.median(ts)
+        em, tm = compare(e.step, t.step, 30, 7, warmup=5)
         label = f"{name}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
         print(f"{label:34} {em * 1e6:8.0f}us {tm * 1e6:8.0f}us {em / tm:7.2f}")
 
