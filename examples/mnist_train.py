@@ -91,7 +91,7 @@ def save_plot(history: dict, model: nn.Module, test_set, path: Path) -> None:
         ax = fig.add_subplot(grid[2 * row : 2 * row + 2, 0:4])
         ax.plot(epochs, history[f"train_{key}"], "o-", label="train")
         ax.plot(epochs, history[f"val_{key}"], "o-", label="validation")
-        ax.set(title=title, xlabel="epoch")
+        ax.set(title=title, xlabel="epoch", xticks=epochs)
         ax.legend()
     for k in range(16):
         ax = fig.add_subplot(grid[k // 4, 5 + k % 4])
