@@ -1,8 +1,10 @@
 """Run unmodified PyTorch programs on Ember: ``python -m ember.compat script.py [args]``.
 
-An import hook (not text substitution) answers ``import torch...`` with Ember's modules and
-``import torchvision...`` with ``ember.vision``. Each answer is a thin alias module, so a name
-Ember lacks fails with an error that names the ``torch`` attribute the program asked for.
+An import hook (not text substitution) answers ``import torch...`` with Ember's modules,
+``import torchvision...`` with ``ember.vision`` and PyTorch-Ignite's ``ignite.engine``,
+``ignite.metrics`` and ``ignite.handlers`` with ``ember.engine``. Each answer is a thin alias
+module, so a name Ember lacks fails with an error that names the attribute the program asked
+for.
 In a notebook, call ``ember.compat.install()`` before importing torch.
 """
 
@@ -16,10 +18,17 @@ import sys
 import types
 
 _PREFIXES = {"torch": "ember", "torchvision": "ember.vision"}
+_MODULES = {  # Ignite's public modules (its layout differs from ember.engine's)
+    "ignite": "ember.engine", "ignite.engine": "ember.engine",
+    "ignite.metrics": "ember.engine.metrics", "ignite.handlers": "ember.engine.handlers",
+    "ignite.contrib": "ember.engine", "ignite.contrib.handlers": "ember.engine.handlers",
+}
 
 
 def _target(fullname: str) -> str | None:
-    """The Ember module behind a torch/torchvision module name (None: not ours)."""
+    """The Ember module behind a torch/torchvision/ignite module name (None: not ours)."""
+    if fullname in _MODULES:
+        return _MODULES[fullname]
     head, _, rest = fullname.partition(".")
     if head not in _PREFIXES:
         return None

@@ -168,6 +168,38 @@ def test_pytorch_program_runs_on_ember(tmp_path, name):
     assert result.stdout.strip().splitlines()[-1] == expected
 
 
+def test_ignite_program(tmp_path):
+    """A PyTorch-Ignite training loop (note 002 uses Ignite) runs on ember.engine."""
+    source = """
+        import torch
+        from torch import nn
+        from ignite.engine import Events, create_supervised_trainer, create_supervised_evaluator
+        from ignite.metrics import Accuracy, Loss
+        from ignite.handlers import EarlyStopping
+        torch.manual_seed(0)
+        x = torch.randn(256, 2)
+        y = (x[:, 0] + x[:, 1] > 0).long()
+        data = list(zip(x.split(32), y.split(32)))
+        model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
+        opt = torch.optim.SGD(model.parameters(), lr=0.5)
+        trainer = create_supervised_trainer(model, opt, nn.CrossEntropyLoss())
+        evaluator = create_supervised_evaluator(
+            model, metrics={"acc": Accuracy(), "loss": Loss(nn.CrossEntropyLoss())})
+        evaluator.add_event_handler(Events.COMPLETED, EarlyStopping(
+            patience=2, score_function=lambda e: e.state.metrics["acc"], trainer=trainer))
+
+        @trainer.on(Events.EPOCH_COMPLETED)
+        def validate(engine):
+            evaluator.run(data)
+
+        trainer.run(data, max_epochs=5)
+        print(evaluator.state.metrics["acc"] >= 0.95, trainer.state.epoch)
+        """
+    result = _run(tmp_path, "ignite_loop", source)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().split()[0] == "True"
+
+
 def test_missing_torch_attribute_is_named(tmp_path):
     result = _run(tmp_path, "missing", PROGRAMS["missing_attribute"][0])
     assert result.returncode != 0
