@@ -1348,17 +1348,14 @@ def _xlogy(x, y):
 class Xlogy(Op):
     @staticmethod
     def forward(ctx, x, y):
-        ctx.save_for_backward(x if isinstance(x, np.ndarray) else None,
-                              y if isinstance(y, np.ndarray) else None)
-        ctx.x, ctx.y = x, y
+        ctx.save_for_backward(*(a if isinstance(a, np.ndarray) else None for a in (x, y)))
+        ctx.numbers = tuple(None if isinstance(a, np.ndarray) else a for a in (x, y))
         return _xlogy(x, y)
 
     @staticmethod
     def backward(ctx, grad):
         # d/dx = log(y) where x != 0 (0 where x == 0); d/dy = x / y
-        x, y = ctx.saved_tensors
-        x = ctx.x if x is None else x
-        y = ctx.y if y is None else y
+        x, y = (n if t is None else t for t, n in zip(ctx.saved_tensors, ctx.numbers))
         need = ctx.needs_input_grad
         gx = grad * xlogy((x != 0).to(grad.dtype), y) if need[0] else None
         gy = grad * x / y if need[1] else None
