@@ -100,7 +100,25 @@ class Metric:
         return engine.has_event_handler(self.completed, Events.EPOCH_COMPLETED)
 
 
-class Accuracy(Metric):
+class _Fraction(Metric):
+    """A fraction of samples counted correct over the epoch (Accuracy, TopK)."""
+
+    def reset(self) -> None:
+        self._num_correct = 0
+        self._num_examples = 0
+
+    def _count(self, correct: np.ndarray) -> None:
+        self._num_correct += int(correct.sum())
+        self._num_examples += correct.shape[0]
+
+    def compute(self) -> float:
+        if self._num_examples == 0:
+            raise NotComputableError(f"{type(self).__name__} must have at least one example "
+                                     "before it can be computed.")
+        return self._num_correct / self._num_examples
+
+
+class Accuracy(_Fraction):
     """Fraction of correct predictions.
 
     Multiclass: ``y_pred`` (N, C, ...) scores or logits, ``y`` (N, ...) class indices; the
@@ -113,10 +131,6 @@ class Accuracy(Metric):
                  device: Any = None) -> None:
         self._is_multilabel = is_multilabel
         super().__init__(output_transform, device)
-
-    def reset(self) -> None:
-        self._num_correct = 0
-        self._num_examples = 0
 
     def update(self, output: Any) -> None:
         y_pred, y = (_np(v) for v in output[:2])
@@ -143,17 +157,10 @@ class Accuracy(Metric):
             raise ValueError(f"y must have shape of (batch_size, ...) and y_pred must have shape "
                              f"of (batch_size, num_categories, ...) or (batch_size, ...), but "
                              f"given {tuple(y.shape)} vs {tuple(y_pred.shape)}.")
-        self._num_correct += int(correct.sum())
-        self._num_examples += correct.shape[0]
-
-    def compute(self) -> float:
-        if self._num_examples == 0:
-            raise NotComputableError("Accuracy must have at least one example before it can be "
-                                     "computed.")
-        return self._num_correct / self._num_examples
+        self._count(correct)
 
 
-class TopKCategoricalAccuracy(Metric):
+class TopKCategoricalAccuracy(_Fraction):
     """Fraction of samples whose true class is among the ``k`` highest scores."""
 
     def __init__(self, k: int = 5, output_transform: Callable = lambda x: x,
@@ -161,22 +168,10 @@ class TopKCategoricalAccuracy(Metric):
         self._k = k
         super().__init__(output_transform, device)
 
-    def reset(self) -> None:
-        self._num_correct = 0
-        self._num_examples = 0
-
     def update(self, output: Any) -> None:
         y_pred, y = (_np(v) for v in output[:2])
         top = np.argsort(-y_pred, axis=1, kind="stable")[:, : self._k]
-        correct = (top == y.reshape(-1, 1)).any(axis=1)
-        self._num_correct += int(correct.sum())
-        self._num_examples += correct.shape[0]
-
-    def compute(self) -> float:
-        if self._num_examples == 0:
-            raise NotComputableError("TopKCategoricalAccuracy must have at least one example "
-                                     "before it can be computed.")
-        return self._num_correct / self._num_examples
+        self._count((top == y.reshape(-1, 1)).any(axis=1))
 
 
 class Loss(Metric):
