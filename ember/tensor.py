@@ -93,6 +93,7 @@ class Tensor:
     _out_idx = 0
     _ver = None
     _base = None
+    _view_ver = 0  # a view's version when its grad_fn was set (autograd.node._fresh)
     _accum = None
     _hooks = None
     _post_hooks = None

@@ -302,7 +302,7 @@ def _alias(t):
     a = _node.Tensor._make(t._data)
     if t._ver is None:
         t._ver = [0]
-    a._ver = t._ver
+    a._ver, a._view_ver = t._ver, t._ver[0]
     a._base = t if t._base is None else t._base
     return a
 

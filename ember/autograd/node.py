@@ -119,6 +119,8 @@ def _grad_accumulator(t):
 
 
 def _edge(t):
+    if t._base is not None:
+        _fresh(t)
     if t.grad_fn is not None:
         return (t.grad_fn, t._out_idx)
     if t._rg:
@@ -254,6 +256,8 @@ class Op(Node):
         edges, needs, meta = [_NO_EDGE] * n, [False] * n, [None] * n
         for k, x in enumerate(inputs):
             if x.__class__ is Tensor or isinstance(x, Tensor):
+                if x._base is not None:
+                    _fresh(x)
                 if x.grad_fn is not None:
                     edges[k] = (x.grad_fn, x._out_idx)
                     needs[k] = True
@@ -335,5 +339,23 @@ def _wrap_plain(out, inputs, is_view: bool):
         if base._ver is None:
             base._ver = [0]
         t._ver = base._ver
+        t._view_ver = base._ver[0]
         t._base = base if base._base is None else base._base
     return t
+
+
+def _fresh(t) -> None:
+    """Re-point a view's grad_fn at its base's graph if the base was written since it was made.
+
+    As PyTorch regenerates a view's grad_fn (AsStridedBackward0) when its version moved: an
+    in-place write through the base or through another view changed this view's values.
+    """
+    if t._view_ver != t._ver[0] and (t._rg or t._base._rg):
+        from ..ops.indexing import _refresh_view  # rare path; ops import this module
+
+        prev = state.enabled
+        state.enabled = True
+        try:
+            _refresh_view(t)
+        finally:
+            state.enabled = prev

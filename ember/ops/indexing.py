@@ -705,7 +705,8 @@ def rebase_view(view: Tensor, result: Tensor) -> None:
     """Record that ``view`` (already holding ``result``'s values) was written in place.
 
     Its base gets a ``CopySlices`` node and the view a node reading from the new base, so
-    gradients flow as in PyTorch. Other views of the same base made before keep their old graph.
+    gradients flow as in PyTorch. Other views of the same base made before are re-pointed when
+    next used (autograd.node._fresh).
     """
     base = view._base
     # a view that requires grad of a base that does not: an intermediate view was made a leaf
@@ -727,6 +728,7 @@ def _refresh_view(view: Tensor, pos: np.ndarray | None = None) -> None:
         pos = _positions(view._data, view._base._data)
     out = AsStrided.apply(view._base, pos, view._data)
     view.grad_fn, view._out_idx, view._rg = out.grad_fn, 0, out._rg
+    view._view_ver = view._ver[0]
 
 
 # ---- flat take / put ---------------------------------------------------------------------

@@ -43,7 +43,7 @@ def _share_version(outs: tuple, base: Tensor) -> tuple:
         base._ver = [0]
     root = base if base._base is None else base._base
     for o in outs:
-        o._ver, o._base = base._ver, root
+        o._ver, o._base, o._view_ver = base._ver, root, base._ver[0]
     return outs
 
 

@@ -448,3 +448,28 @@ def test_product_of_tensors_still_catches_inplace_writes():
         y.sum().backward()
 
     same_error(fn, "modified by an inplace operation")
+
+
+@pytest.mark.parametrize("program", [
+    # a write through one view changes another view's values: its graph must follow
+    lambda L, x: (L.tensor([1.0, 1.0]) * _views(x, lambda v1, v2: v1.mul_(10))[1]).sum(),
+    # the stale view is the backward root
+    lambda L, x: _views(x, lambda v1, v2: v2.mul_(3))[0].sum(),
+    # the base itself is written after the views were made
+    lambda L, x: _views(x, lambda v1, v2: v1._base.mul_(x))[1].sum(),
+])
+def test_views_follow_inplace_writes_made_after_them(program):
+    def fn(L):
+        x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        program(L, x).backward()
+        return x.grad
+
+    both(fn)
+
+
+def _views(x, write):
+    """Two overlapping views of an intermediate ``x * 1``, then ``write(v1, v2)``."""
+    base = x * 1
+    v1, v2 = base[0:2], base[1:3]
+    write(v1, v2)
+    return v1, v2
