@@ -93,7 +93,8 @@ class Tensor:
     _out_idx = 0
     _ver = None
     _base = None
-    _view_ver = 0  # a view's version when its grad_fn was set (autograd.node._fresh)
+    _view_ver = None  # a view's version when its grad_fn was set (autograd.node._fresh)
+    _view_nograd = False  # a view made under no_grad
     _accum = None
     _hooks = None
     _post_hooks = None

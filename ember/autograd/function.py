@@ -230,6 +230,10 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
         ctx = cls._backward_cls()
+        if state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._base is not None:
+                    _node._fresh(a)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
         record = state.enabled and any(ctx.needs_input_grad)
         if record:

@@ -219,6 +219,8 @@ class Op(Node):
         args = []
         for x in inputs:
             if x.__class__ is Tensor or isinstance(x, Tensor):
+                if x._base is not None and state.enabled:
+                    _fresh(x)
                 if x._rg:
                     record = True
                 args.append(x._data)
@@ -256,8 +258,6 @@ class Op(Node):
         edges, needs, meta = [_NO_EDGE] * n, [False] * n, [None] * n
         for k, x in enumerate(inputs):
             if x.__class__ is Tensor or isinstance(x, Tensor):
-                if x._base is not None:
-                    _fresh(x)
                 if x.grad_fn is not None:
                     edges[k] = (x.grad_fn, x._out_idx)
                     needs[k] = True
@@ -340,6 +340,8 @@ def _wrap_plain(out, inputs, is_view: bool):
             base._ver = [0]
         t._ver = base._ver
         t._view_ver = base._ver[0]
+        if not state.enabled:
+            t._view_nograd = True
         t._base = base if base._base is None else base._base
     return t
 
@@ -348,9 +350,17 @@ def _fresh(t) -> None:
     """Re-point a view's grad_fn at its base's graph if the base was written since it was made.
 
     As PyTorch regenerates a view's grad_fn (AsStridedBackward0) when its version moved: an
-    in-place write through the base or through another view changed this view's values.
+    in-place write through the base or through another view changed this view's values. A
+    view made under no_grad of a base that requires grad is refused then, as PyTorch does.
     """
-    if t._view_ver != t._ver[0] and (t._rg or t._base._rg):
+    v = t._view_ver
+    if v is None or v == t._ver[0]:
+        return
+    if t._view_nograd:
+        if t._base._rg:
+            raise RuntimeError(_NOGRAD_VIEW)
+        return
+    if t._rg or t._base._rg:
         from ..ops.indexing import _refresh_view  # rare path; ops import this module
 
         prev = state.enabled
@@ -359,3 +369,12 @@ def _fresh(t) -> None:
             _refresh_view(t)
         finally:
             state.enabled = prev
+
+
+_NOGRAD_VIEW = (
+    "A view was created in no_grad mode and its base or another view of its base has been "
+    "modified inplace with grad mode enabled. Given that this use case is ambiguous and "
+    "error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+    "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) "
+    "or both outside (if you want the inplace to be tracked)."
+)

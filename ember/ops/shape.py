@@ -44,6 +44,7 @@ def _share_version(outs: tuple, base: Tensor) -> tuple:
     root = base if base._base is None else base._base
     for o in outs:
         o._ver, o._base, o._view_ver = base._ver, root, base._ver[0]
+        o._view_nograd = not state.enabled
     return outs
 
 

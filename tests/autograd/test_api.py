@@ -473,3 +473,39 @@ def _views(x, write):
     v1, v2 = base[0:2], base[1:3]
     write(v1, v2)
     return v1, v2
+
+
+def test_view_made_under_no_grad_is_refused_after_base_writes():
+    def fn(L):
+        w = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        with L.no_grad():
+            v = w[0:2]
+            w.mul_(2)
+        (v * L.tensor([1.0, 1.0], requires_grad=True)).sum().backward()
+
+    same_error(fn)
+
+
+def test_view_made_under_no_grad_of_a_plain_base_is_fine_after_writes():
+    def fn(L):
+        b = L.zeros(3)
+        with L.no_grad():
+            v = b[0:2]
+        b.add_(1)
+        w = L.ones(2, requires_grad=True)
+        (v * w).sum().backward()
+        return w.grad
+
+    both(fn)
+
+
+def test_view_of_a_plain_base_follows_a_grad_write_into_it():
+    def fn(L):
+        x = L.tensor([1.0, 2.0], requires_grad=True)
+        base = L.zeros(3)
+        v = base[1:]
+        base[:2] = x * 5
+        (v * 1).sum().backward()
+        return x.grad
+
+    both(fn)
