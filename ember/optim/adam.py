@@ -17,6 +17,24 @@ def lerp_(a: np.ndarray, b: np.ndarray, weight: float) -> None:
         a[...] = b - (b - a) * (a.dtype.type(1) - w)
 
 
+def decay(x: np.ndarray, g: np.ndarray, lr: float, wd: float, decoupled: bool) -> np.ndarray:
+    """Weight decay of the Adam family: shrink ``x`` in place (decoupled, AdamW) or add L2."""
+    if wd == 0:
+        return g
+    if decoupled:
+        x *= 1 - lr * wd
+        return g
+    return g + wd * x
+
+
+def update_moments(m: np.ndarray, v: np.ndarray, g: np.ndarray, beta1: float,
+                   beta2: float) -> None:
+    """The running mean of ``g`` and of ``g**2``, in place."""
+    lerp_(m, g, 1 - beta1)
+    v *= beta2
+    v += (1 - beta2) * g * g
+
+
 class Adam(Optimizer):
     """Adam (Kingma & Ba), with ``amsgrad``, ``maximize`` and L2 ``weight_decay``."""
 
@@ -52,15 +70,9 @@ class Adam(Optimizer):
                     g = -g
                 step_t = state["step"]._data
                 step_t += 1
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        x *= 1 - lr * wd
-                    else:
-                        g = g + wd * x
+                g = decay(x, g, lr, wd, group["decoupled_weight_decay"])
                 m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                lerp_(m, g, 1 - beta1)
-                v *= beta2
-                v += (1 - beta2) * g * g
+                update_moments(m, v, g, beta1, beta2)
                 step = float(step_t)
                 bias_correction1 = 1 - beta1**step
                 bias_correction2_sqrt = (1 - beta2**step) ** 0.5

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import betas_ok, nonneg
-from .adam import lerp_
+from .adam import decay, update_moments
 from .optimizer import Optimizer, bump, params_with_grad, state_tensor, step_tensor
 
 
@@ -43,19 +43,13 @@ class NAdam(Optimizer):
                 step_t += 1
                 step = float(step_t)
                 bias_correction2 = 1 - beta2**step
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        x *= 1 - lr * wd
-                    else:
-                        g = g + wd * x
+                g = decay(x, g, lr, wd, group["decoupled_weight_decay"])
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * group["momentum_decay"])))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * group["momentum_decay"])))
                 mu_prod = state["mu_product"]._data
                 mu_prod *= mu
                 m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                lerp_(m, g, 1 - beta1)
-                v *= beta2
-                v += (1 - beta2) * g * g
+                update_moments(m, v, g, beta1, beta2)
                 denom = np.sqrt(v / bias_correction2)
                 denom += eps
                 mu_product = float(mu_prod)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import betas_ok, nonneg
-from .adam import lerp_
+from .adam import decay, update_moments
 from .optimizer import Optimizer, bump, params_with_grad, state_tensor, step_tensor
 
 
@@ -40,15 +40,9 @@ class RAdam(Optimizer):
                     g = -g
                 step_t = state["step"]._data
                 step_t += 1
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        x *= 1 - lr * wd
-                    else:
-                        g = g + wd * x
+                g = decay(x, g, lr, wd, group["decoupled_weight_decay"])
                 m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                lerp_(m, g, 1 - beta1)
-                v *= beta2
-                v += (1 - beta2) * g * g
+                update_moments(m, v, g, beta1, beta2)
                 step = float(step_t)
                 bias_correction1 = 1 - beta1**step
                 bias_correction2 = 1 - beta2**step
