@@ -27,7 +27,7 @@ from .ops.linalg import (
     slogdet,
     solve,
 )
-from .ops.reduction import _unreduce
+from .ops.reduction import VectorNorm
 from .return_types import _make
 from .tensor import Tensor
 
@@ -95,52 +95,6 @@ def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False,
 # ---- norms ------------------------------------------------------------------------------------
 
 
-class LinalgVectorNorm(Op):
-    @staticmethod
-    def forward(ctx, x, ord, axis, keepdim):
-        ctx.ord, ctx.axis, ctx.keepdim = ord, axis, keepdim
-        a = np.abs(x)
-        if ord == 2:
-            y = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdim))
-        elif ord == math.inf:
-            y = np.max(a, axis=axis, keepdims=keepdim)
-        elif ord == -math.inf:
-            y = np.min(a, axis=axis, keepdims=keepdim)
-        elif ord == 0:
-            y = np.sum(a != 0, axis=axis, keepdims=keepdim).astype(x.dtype)
-        elif ord == 1:
-            y = np.sum(a, axis=axis, keepdims=keepdim)
-        else:
-            y = np.sum(a**ord, axis=axis, keepdims=keepdim) ** (1.0 / ord)
-        y = np.asarray(y, dtype=x.dtype)
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, y = ctx.saved_tensors  # PyTorch's norm_backward; a zero norm gets gradient 0
-        from .ops.pointwise import where
-
-        p, shape = ctx.ord, tuple(x.shape)
-        g = _unreduce(grad, shape, ctx.axis, ctx.keepdim)
-        n = _unreduce(y, shape, ctx.axis, ctx.keepdim)
-        if p == 0:
-            return None, None, None, None  # PyTorch leaves it undefined
-        if p == 1:
-            return x.sgn() * g, None, None, None
-        if p == 2:
-            return where(n == 0, 0.0, x * (g / n)), None, None, None
-        if math.isinf(p):
-            mask = (x.abs() == n).to(x.dtype)
-            count = _unreduce(mask.sum(ctx.axis, keepdim=True), shape, ctx.axis, True)
-            return x.sgn() * (g / count) * mask, None, None, None
-        if p < 1:
-            scaled = where(x == 0, 0.0, x.sgn() * x.abs() ** (p - 1))
-            return scaled * g * n ** (1 - p), None, None, None
-        scaled = x.sgn() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
-        return scaled * where(n == 0, 0.0, g / n ** (p - 1)), None, None, None
-
-
 def _check_float(x: Tensor, name: str) -> None:
     if not x.dtype.is_floating_point:
         raise RuntimeError(
@@ -177,7 +131,7 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     axis = None if dim is None or len(dim) == 0 else tuple(wrap_dim(d, x.ndim) for d in dim)
     if x.ndim == 0:
         axis = None
-    return LinalgVectorNorm.apply(x, float(ord), axis, keepdim)
+    return VectorNorm.apply(x, float(ord), axis, keepdim)
 
 
 def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None,
