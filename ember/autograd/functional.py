@@ -175,6 +175,12 @@ def _need_v(v, refs, is_tuple: bool, fn_name: str, what: str, create_graph: bool
     return None
 
 
+def _pair(outputs, outputs_tuple: bool, res, res_tuple: bool, create_graph: bool) -> tuple:
+    """(func(inputs), product) shaped as the caller passed them (tuple or single tensor)."""
+    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), outputs_tuple),
+            _tuple_postprocess(_grad_postprocess(res, create_graph), res_tuple))
+
+
 def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """``(func(inputs), v^T J)``: the vector-Jacobian product at ``inputs``."""
     with enable_grad():
@@ -189,10 +195,7 @@ def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     with set_grad_enabled(True if create_graph else state.enabled):
         grad_res = _autograd_grad(outputs, inputs, v, create_graph=create_graph)
         res = _fill_in_zeros(grad_res, inputs, strict, create_graph, "back")
-    outputs = _grad_postprocess(outputs, create_graph)
-    res = _grad_postprocess(res, create_graph)
-    return (_tuple_postprocess(outputs, is_outputs_tuple),
-            _tuple_postprocess(res, is_inputs_tuple))
+    return _pair(outputs, is_outputs_tuple, res, is_inputs_tuple, create_graph)
 
 
 def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
@@ -212,10 +215,7 @@ def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     with set_grad_enabled(True if create_graph else state.enabled):
         grad_res = _autograd_grad(grad_inputs, grad_outputs, v, create_graph=create_graph)
         res = _fill_in_zeros(grad_res, outputs, strict, create_graph, "back_trick")
-    outputs = _grad_postprocess(outputs, create_graph)
-    res = _grad_postprocess(res, create_graph)
-    return (_tuple_postprocess(outputs, is_outputs_tuple),
-            _tuple_postprocess(res, is_outputs_tuple))
+    return _pair(outputs, is_outputs_tuple, res, is_outputs_tuple, create_graph)
 
 
 def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = False,
@@ -345,10 +345,7 @@ def vhp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     with set_grad_enabled(True if create_graph else state.enabled):
         grad_res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
         res = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back")
-    outputs = _grad_postprocess(outputs, create_graph)
-    res = _grad_postprocess(res, create_graph)
-    return (_tuple_postprocess(outputs, is_outputs_tuple),
-            _tuple_postprocess(res, is_inputs_tuple))
+    return _pair(outputs, is_outputs_tuple, res, is_inputs_tuple, create_graph)
 
 
 def hvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
@@ -366,7 +363,4 @@ def hvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     with set_grad_enabled(True if create_graph else state.enabled):
         grad_res = _autograd_grad(double_back, grad_jac, v, create_graph=create_graph)
         res = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back_trick")
-    outputs = _grad_postprocess(outputs, create_graph)
-    res = _grad_postprocess(res, create_graph)
-    return (_tuple_postprocess(outputs, is_outputs_tuple),
-            _tuple_postprocess(res, is_inputs_tuple))
+    return _pair(outputs, is_outputs_tuple, res, is_inputs_tuple, create_graph)
