@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend.jit import kernels
 from ._checks import betas_ok, nonneg
 from .optimizer import Optimizer, bump, params_with_grad, state_tensor, step_tensor
 
@@ -55,9 +56,8 @@ class Adam(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        k = kernels()
         for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
             for p, x, g in params_with_grad(group):
                 state = self.state[p]
                 if not state:
@@ -66,26 +66,49 @@ class Adam(Optimizer):
                     state["exp_avg_sq"] = state_tensor(np.zeros_like(x))
                     if group["amsgrad"]:
                         state["max_exp_avg_sq"] = state_tensor(np.zeros_like(x))
-                if group["maximize"]:
-                    g = -g
                 step_t = state["step"]._data
                 step_t += 1
-                g = decay(x, g, lr, wd, group["decoupled_weight_decay"])
-                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                update_moments(m, v, g, beta1, beta2)
-                step = float(step_t)
-                bias_correction1 = 1 - beta1**step
-                bias_correction2_sqrt = (1 - beta2**step) ** 0.5
-                step_size = lr / bias_correction1
-                if group["amsgrad"]:
-                    vmax = state["max_exp_avg_sq"]._data
-                    np.maximum(vmax, v, out=vmax)
-                    v = vmax
-                denom = np.sqrt(v) / bias_correction2_sqrt
-                denom += eps
-                x += (-step_size * m) / denom
+                if k is None or not self._fused(k, x, g, state, group):
+                    self._update(x, g, state, group)
                 bump(p)
         return loss
+
+    @staticmethod
+    def _corrections(group: dict, state: dict) -> tuple[float, float]:
+        """(step size, sqrt of the second bias correction) at this step."""
+        beta1, beta2 = group["betas"]
+        step = float(state["step"]._data)
+        return group["lr"] / (1 - beta1**step), (1 - beta2**step) ** 0.5
+
+    def _fused(self, k, x: np.ndarray, g: np.ndarray, state: dict, group: dict) -> bool:
+        """The update as one fused kernel pass; False when the arrays don't suit it."""
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+        vmax = state["max_exp_avg_sq"]._data if group["amsgrad"] else v
+        if not k.fits(x, g, m, v, vmax):
+            return False
+        step_size, bc2_sqrt = self._corrections(group, state)
+        hp = k.adam_params(x.dtype, group["lr"], group["weight_decay"],
+                           group["decoupled_weight_decay"], *group["betas"], group["eps"],
+                           step_size, bc2_sqrt, group["amsgrad"], group["maximize"])
+        k.adam(x, g, m, v, vmax, hp)
+        return True
+
+    def _update(self, x: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
+        """The update in NumPy, one operation at a time."""
+        beta1, beta2 = group["betas"]
+        if group["maximize"]:
+            g = -g
+        g = decay(x, g, group["lr"], group["weight_decay"], group["decoupled_weight_decay"])
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+        update_moments(m, v, g, beta1, beta2)
+        step_size, bias_correction2_sqrt = self._corrections(group, state)
+        if group["amsgrad"]:
+            vmax = state["max_exp_avg_sq"]._data
+            np.maximum(vmax, v, out=vmax)
+            v = vmax
+        denom = np.sqrt(v) / bias_correction2_sqrt
+        denom += group["eps"]
+        x += (-step_size * m) / denom
 
 
 class AdamW(Adam):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend.jit import kernels
 from .optimizer import Optimizer, bump, params_with_grad, required, state_tensor
 
 
@@ -28,26 +29,56 @@ class SGD(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        k = kernels()
         for group in self.param_groups:
-            lr, wd, mom = group["lr"], group["weight_decay"], group["momentum"]
-            damp, nesterov = group["dampening"], group["nesterov"]
+            hp = {}
             for p, x, g in params_with_grad(group):
-                if group["maximize"]:
-                    g = -g
-                if wd != 0:
-                    g = g + wd * x
-                if mom != 0:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        state["momentum_buffer"] = state_tensor(np.array(g))
-                        buf = g
-                    else:
-                        b = buf._data
-                        b *= mom
-                        b += (1 - damp) * g
-                        buf = b
-                    g = g + mom * buf if nesterov else buf
-                x += -lr * g
+                if k is None or not self._fused(k, p, x, g, group, hp):
+                    self._update(p, x, g, group)
                 bump(p)
         return loss
+
+    def _fused(self, k, p, x: np.ndarray, g: np.ndarray, group: dict, hp: dict) -> bool:
+        """The update as one fused kernel pass; False when the arrays don't suit it.
+
+        ``hp`` caches the group's hyper-parameter array per dtype for this step.
+        """
+        mom, buf, state = group["momentum"], x, None
+        if mom != 0:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            buf = np.empty_like(x) if buf is None else buf._data
+        if not k.fits(x, g, buf):
+            return False
+        first = state is not None and "momentum_buffer" not in state
+        h = hp.get(x.dtype)
+        if h is None:
+            h = hp[x.dtype] = k.sgd_params(x.dtype, group["lr"], group["weight_decay"], mom,
+                                           group["dampening"], group["nesterov"],
+                                           group["maximize"])
+        k.sgd(x, g, buf, h, first)
+        if first:
+            state["momentum_buffer"] = state_tensor(buf)
+        return True
+
+    def _update(self, p, x: np.ndarray, g: np.ndarray, group: dict) -> None:
+        """The update in NumPy, one operation at a time."""
+        lr, wd, mom = group["lr"], group["weight_decay"], group["momentum"]
+        damp, nesterov = group["dampening"], group["nesterov"]
+        if group["maximize"]:
+            g = -g
+        if wd != 0:
+            g = g + wd * x
+        if mom != 0:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                state["momentum_buffer"] = state_tensor(np.array(g))
+                buf = g
+            else:
+                b = buf._data
+                b *= mom
+                b += (1 - damp) * g
+                buf = b
+            g = g + mom * buf if nesterov else buf
+        x += -lr * g

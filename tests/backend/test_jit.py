@@ -1,0 +1,75 @@
+"""The optional numba kernels agree with the NumPy path they replace, and step aside when told."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import ember
+from ember.backend import jit
+
+pytest.importorskip("numba", reason="numba (the jit extra) is not installed")
+
+CASES = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.3, weight_decay=0.01)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, maximize=True)),
+    ("Adam", dict(lr=0.01)),
+    ("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1, maximize=True)),
+    ("AdamW", dict(lr=0.01, betas=(0.3, 0.9))),
+]
+# one array under the parallel threshold and one above it, plus a transposed (strided) grad
+SHAPES = [(7, 5), (300, 120), (40, 30)]
+
+
+def _run(name, kwargs, dtype, fused):
+    rng = np.random.default_rng(0)
+    params = [ember.tensor(rng.standard_normal(s).astype(dtype), requires_grad=True)
+              for s in SHAPES]
+    jit.set_enabled(fused)
+    try:
+        opt = getattr(ember.optim, name)(params, **kwargs)
+        for _ in range(4):
+            for p in params:
+                g = rng.standard_normal(p.shape[::-1]).astype(dtype)
+                p.grad = ember.tensor(g).t() if p.shape == SHAPES[2] else ember.tensor(g.T.copy())
+            opt.step()
+    finally:
+        jit.set_enabled(True)
+    return [p.detach().numpy() for p in params], opt.state_dict()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name,kwargs", CASES)
+def test_fused_step_matches_numpy_step(name, kwargs, dtype):
+    fused, fused_state = _run(name, kwargs, dtype, True)
+    plain, plain_state = _run(name, kwargs, dtype, False)
+    tol = 1e-6 if dtype == np.float32 else 1e-13
+    for a, b in zip(fused, plain):
+        assert a.dtype == b.dtype == dtype
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+    for i, st in plain_state["state"].items():
+        for key, val in st.items():
+            np.testing.assert_allclose(fused_state["state"][i][key].numpy(), val.numpy(),
+                                       rtol=tol, atol=tol)
+
+
+def test_kernels_load_and_switch_off():
+    assert jit.kernels() is not None
+    jit.set_enabled(False)
+    assert jit.kernels() is None
+    jit.set_enabled(True)
+    assert jit.kernels() is not None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_uses_numpy_path():
+    jit.kernels()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if jit.kernels() is None else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert jit.kernels() is not None
