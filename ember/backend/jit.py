@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import warnings
 from types import ModuleType
 
 _state: dict = {}
@@ -23,7 +24,11 @@ def kernels() -> ModuleType | None:
         mod = None
         wanted = os.environ.get("EMBER_JIT", "1").lower() not in ("0", "false", "off")
         if wanted and importlib.util.find_spec("numba") is not None:
-            from . import numba_kernels as mod
+            try:
+                from . import numba_kernels as mod
+            except Exception as exc:  # a broken numba install must not stop training
+                warnings.warn(f"ember: numba kernels unavailable, using NumPy ({exc})",
+                              RuntimeWarning, stacklevel=2)
         _state["mod"] = mod
         return mod
 
