@@ -9,7 +9,6 @@ call costs a fraction of a microsecond.
 from __future__ import annotations
 
 import math
-import os
 import types
 
 import numba
@@ -17,29 +16,24 @@ import numpy as np
 from numba import njit, prange
 
 PARALLEL_MIN = 32768
-SPINCOUNT = os.environ.get("EMBER_GOMP_SPINCOUNT", "0")
 
 
-def _start_threads() -> None:
-    """Start numba's thread pool with idle threads that sleep at once.
+def _start_threads() -> bool:
+    """Start numba's thread pool on TBB; False when TBB is missing (then loops run serially).
 
-    NOTE: GNU OpenMP's workers spin ~300k rounds after each loop by default; spinning, they
-    took the cores from the next OpenBLAS GEMM (MLP step 2.7 -> 5.8 ms with OMP_WAIT_POLICY
-    ACTIVE). The library reads GOMP_SPINCOUNT once when it loads, so it is set only around
-    that moment and PyTorch's own copy of the runtime is left alone.
+    NOTE: not on OpenMP: with PyTorch loaded, numba's loops bind to PyTorch's libgomp, whose
+    workers spin after each loop and took the cores from the next OpenBLAS GEMM (MLP training
+    step 2.7 -> 8.7 ms, LeNet 24 -> 36 ms); TBB's workers went idle without that cost.
     """
-    old = os.environ.get("GOMP_SPINCOUNT")
-    os.environ["GOMP_SPINCOUNT"] = SPINCOUNT
+    numba.config.THREADING_LAYER = "tbb"
     try:
         numba.get_num_threads()
-    finally:
-        if old is None:
-            del os.environ["GOMP_SPINCOUNT"]
-        else:
-            os.environ["GOMP_SPINCOUNT"] = old
+    except (ValueError, ImportError, OSError):
+        return False
+    return True
 
 
-_start_threads()
+PARALLEL = _start_threads()
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -117,7 +111,7 @@ def sgd_params(dtype, lr, wd, mom, damp, nesterov, maximize) -> np.ndarray:
 
 def sgd(x, g, buf, hp, first: bool) -> None:
     """One SGD update of ``x`` (and its momentum buffer ``buf``) in place."""
-    _SGD[x.size >= PARALLEL_MIN](*_flat(x, g, buf), hp, first)
+    _SGD[PARALLEL and x.size >= PARALLEL_MIN](*_flat(x, g, buf), hp, first)
 
 
 def adam_params(dtype, lr, wd, decoupled, beta1, beta2, eps, step_size, bc2_sqrt, amsgrad,
@@ -129,5 +123,5 @@ def adam_params(dtype, lr, wd, decoupled, beta1, beta2, eps, step_size, bc2_sqrt
 
 
 def adam(x, g, m, v, vmax, hp) -> None:
-    """One Adam/AdamW update of ``x`` and its moments in place."""
+    """One Adam/AdamW update of ``x`` and its moments in place (needs ``PARALLEL``)."""
     _ADAM(*_flat(x, g, m, v, vmax), hp)

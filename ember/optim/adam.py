@@ -84,7 +84,7 @@ class Adam(Optimizer):
         """The update as one fused kernel pass; False when the arrays don't suit it."""
         m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
         vmax = state["max_exp_avg_sq"]._data if group["amsgrad"] else v
-        if not k.fits(x, g, m, v, vmax):
+        if not k.PARALLEL or not k.fits(x, g, m, v, vmax):
             return False
         step_size, bc2_sqrt = self._corrections(group, state)
         hp = k.adam_params(x.dtype, group["lr"], group["weight_decay"],

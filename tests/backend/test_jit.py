@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 
 import numpy as np
@@ -41,9 +42,14 @@ def _run(name, kwargs, dtype, fused):
     return [p.detach().numpy() for p in params], opt.state_dict()
 
 
+@pytest.mark.parametrize("parallel", [True, False], ids=["parallel", "serial"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name,kwargs", CASES)
-def test_fused_step_matches_numpy_step(name, kwargs, dtype):
+def test_fused_step_matches_numpy_step(name, kwargs, dtype, parallel, monkeypatch):
+    k = jit.kernels()
+    if parallel and not k.PARALLEL:
+        pytest.skip("numba has no TBB thread pool here")
+    monkeypatch.setattr(k, "PARALLEL", parallel)
     fused, fused_state = _run(name, kwargs, dtype, True)
     plain, plain_state = _run(name, kwargs, dtype, False)
     tol = 1e-6 if dtype == np.float32 else 1e-13
@@ -58,6 +64,11 @@ def test_fused_step_matches_numpy_step(name, kwargs, dtype):
 
 def test_kernels_load_and_switch_off():
     assert jit.kernels() is not None
+    try:  # TBB ships as a library only, with no module to import
+        importlib.metadata.version("tbb")
+    except importlib.metadata.PackageNotFoundError:
+        return
+    assert jit.kernels().PARALLEL
     jit.set_enabled(False)
     assert jit.kernels() is None
     jit.set_enabled(True)
