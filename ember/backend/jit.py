@@ -3,7 +3,7 @@
 NumPy runs one pass per operation on one thread; the kernels here fuse a whole update into one
 pass split over the cores, as PyTorch's ATen kernels do. Every caller keeps its NumPy path:
 ``kernels()`` is None when numba is not installed, when ``EMBER_JIT=0``, and in a forked child
-(DataLoader workers), because GNU OpenMP, numba's usual thread pool, is not fork-safe.
+(DataLoader workers), which must not count on the parent's thread pool.
 """
 
 from __future__ import annotations
