@@ -91,7 +91,20 @@ def _adam(x, g, m, v, vmax, hp):
         x[i] = x[i] - step_size * (mi / (math.sqrt(vi) / bc2_sqrt + eps))
 
 
+def _relu(x, out):
+    for i in prange(x.size):
+        v = x[i]
+        out[i] = v if v > 0 else 0
+
+
+def _relu_backward(y, g, out):
+    for i in prange(y.size):
+        out[i] = g[i] if y[i] > 0 else 0
+
+
 _SGD = _twice(_sgd)
+_RELU = _twice(_relu)
+_RELU_BACKWARD = _twice(_relu_backward)
 # serial, its sqrt and division don't vectorize: 15x slower than the parallel loop
 _ADAM = _parallel(_adam)
 
@@ -125,3 +138,125 @@ def adam_params(dtype, lr, wd, decoupled, beta1, beta2, eps, step_size, bc2_sqrt
 def adam(x, g, m, v, vmax, hp) -> None:
     """One Adam/AdamW update of ``x`` and its moments in place (needs ``PARALLEL``)."""
     _ADAM(*_flat(x, g, m, v, vmax), hp)
+
+
+def relu(x: np.ndarray) -> np.ndarray:
+    """max(x, 0) in one pass (NumPy's maximum ran 5x slower than a copy here)."""
+    out = np.empty_like(x)
+    _RELU[PARALLEL and x.size >= PARALLEL_MIN](*_flat(x, out))
+    return out
+
+
+def relu_backward(y: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``g`` where ``y > 0``, else 0 (PyTorch's threshold_backward)."""
+    out = np.empty_like(g)
+    _RELU_BACKWARD[PARALLEL and y.size >= PARALLEL_MIN](*_flat(y, g, out))
+    return out
+
+
+# Winograd F(2x2, 3x3) transforms (Lavin & Gray): Y = A^T [(G g G^T) * (B^T d B)] A per 4x4
+# input tile d and 2x2 output tile. Tiles are numbered t = (n * th + i) * tw + j.
+@njit(inline="always")
+def _bt(d0, d1, d2, d3):
+    return d0 - d2, d1 + d2, d2 - d1, d1 - d3
+
+
+@njit(inline="always")
+def _at(m0, m1, m2, m3):
+    return m0 + m1 + m2, m1 - m2 - m3
+
+
+@njit(inline="always")
+def _a(e0, e1):
+    return e0, e0 + e1, e0 - e1, -e1
+
+
+@njit(inline="always")
+def _store4(v, row, c, t, f):
+    v[row, c, t] = f[0]
+    v[row + 1, c, t] = f[1]
+    v[row + 2, c, t] = f[2]
+    v[row + 3, c, t] = f[3]
+
+
+@njit(cache=True, parallel=True)
+def pad_planes(x, top, left, xp):
+    """Copy (N, C, H, W) ``x`` into ``xp`` at (top, left), zeroing the rest of ``xp``."""
+    n_, c_, h, w = x.shape
+    hp, wp = xp.shape[2], xp.shape[3]
+    for nc in prange(n_ * c_):
+        n, c = nc // c_, nc % c_
+        for r in range(hp):
+            rx = r - top
+            if 0 <= rx < h:
+                for q in range(wp):
+                    qx = q - left
+                    xp[n, c, r, q] = x[n, c, rx, qx] if 0 <= qx < w else 0
+            else:
+                for q in range(wp):
+                    xp[n, c, r, q] = 0
+
+
+@njit(cache=True, parallel=True)
+def winograd_input(xp, th, tw, v):
+    """v[16, C, N*th*tw] = B^T d B for every 4x4 tile d (stride 2) of padded ``xp``."""
+    n_, c_ = xp.shape[0], xp.shape[1]
+    for nc in prange(n_ * c_):
+        n, c = nc // c_, nc % c_
+        for i in range(th):
+            r = 2 * i
+            d0, d1, d2, d3 = xp[n, c, r], xp[n, c, r + 1], xp[n, c, r + 2], xp[n, c, r + 3]
+            base = (n * th + i) * tw
+            for j in range(tw):
+                q = 2 * j
+                t = base + j
+                # rows of B^T d, one column of the tile at a time
+                a0, a1, a2, a3 = _bt(d0[q], d1[q], d2[q], d3[q])
+                b0, b1, b2, b3 = _bt(d0[q + 1], d1[q + 1], d2[q + 1], d3[q + 1])
+                c0, c1, c2, c3 = _bt(d0[q + 2], d1[q + 2], d2[q + 2], d3[q + 2])
+                e0, e1, e2, e3 = _bt(d0[q + 3], d1[q + 3], d2[q + 3], d3[q + 3])
+                _store4(v, 0, c, t, _bt(a0, b0, c0, e0))
+                _store4(v, 4, c, t, _bt(a1, b1, c1, e1))
+                _store4(v, 8, c, t, _bt(a2, b2, c2, e2))
+                _store4(v, 12, c, t, _bt(a3, b3, c3, e3))
+
+
+@njit(cache=True, parallel=True)
+def winograd_output(m, th, tw, bias, y):
+    """y[N, O, H, W] = A^T M A + bias[O] for every tile of m[16, O, N*th*tw] (cropped to y)."""
+    n_, o_, h, w = y.shape
+    for no in prange(n_ * o_):
+        n, o = no // o_, no % o_
+        for i in range(th):
+            for j in range(tw):
+                t = (n * th + i) * tw + j
+                k0 = _at(m[0, o, t], m[4, o, t], m[8, o, t], m[12, o, t])
+                k1 = _at(m[1, o, t], m[5, o, t], m[9, o, t], m[13, o, t])
+                k2 = _at(m[2, o, t], m[6, o, t], m[10, o, t], m[14, o, t])
+                k3 = _at(m[3, o, t], m[7, o, t], m[11, o, t], m[15, o, t])
+                for a in range(2):
+                    f = _at(k0[a], k1[a], k2[a], k3[a])
+                    for b in range(2):
+                        r, q = 2 * i + a, 2 * j + b
+                        if r < h and q < w:
+                            y[n, o, r, q] = f[b] + bias[o]
+
+
+@njit(cache=True, parallel=True)
+def winograd_output_grad(gy, th, tw, mg):
+    """mg[16, O, N*th*tw] = A dY A^T for every 2x2 tile dY of ``gy`` (N, O, 2*th, 2*tw):
+    the adjoint of ``winograd_output``."""
+    n_, o_ = gy.shape[0], gy.shape[1]
+    for no in prange(n_ * o_):
+        n, o = no // o_, no % o_
+        for i in range(th):
+            for j in range(tw):
+                t = (n * th + i) * tw + j
+                r, q = 2 * i, 2 * j
+                k0 = _a(gy[n, o, r, q], gy[n, o, r + 1, q])
+                k1 = _a(gy[n, o, r, q + 1], gy[n, o, r + 1, q + 1])
+                for a in range(4):
+                    f = _a(k0[a], k1[a])
+                    for b in range(4):
+                        mg[4 * a + b, o, t] = f[b]
+

@@ -16,6 +16,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..autograd.grad_mode import state
 from ..autograd.node import Op
+from ..backend.jit import kernels
 from ..tensor import Tensor, register_methods
 from ._util import fmt_shape
 
@@ -676,7 +677,19 @@ Abs, abs = _unary("Abs", np.abs, lambda x, g: g * Tensor._make(np.sign(x._data))
                   ints="keep", quiet=False)
 Sgn, _sgn = _unary("Sgn", np.sign, _zero_grad, ints="keep", quiet=False)
 Sign, _sign = _unary("Sign", np.sign, _zero_grad, ints="keep", quiet=False)
-Relu, _relu = _unary("Relu", lambda a: np.maximum(a, 0), lambda y, g: g * _mask(y._data > 0, g),
+def _relu_forward(a: np.ndarray) -> np.ndarray:
+    k = kernels()
+    return k.relu(a) if k is not None and k.fits(a) else np.maximum(a, 0)
+
+
+def _relu_backward(y: Tensor, g: Tensor) -> Tensor:
+    k = kernels()
+    if k is not None and not state.enabled and k.fits(y._data, g._data):
+        return Tensor._make(k.relu_backward(y._data, g._data))
+    return g * _mask(y._data > 0, g)
+
+
+Relu, _relu = _unary("Relu", _relu_forward, _relu_backward,
                      save="y", ints="keep", quiet=False)
 fix = trunc
 

@@ -84,3 +84,37 @@ def test_forked_child_uses_numpy_path():
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert jit.kernels() is not None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(3, 5), (300, 120)])
+def test_relu_kernels_match_numpy(shape, dtype):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(shape).astype(dtype)
+    x[0, :3] = 0.0
+    g = rng.standard_normal(shape).astype(dtype)
+    results = []
+    for fused in (True, False):
+        jit.set_enabled(fused)
+        try:
+            t = ember.tensor(x, requires_grad=True)
+            y = t.relu()
+            y.backward(ember.tensor(g))
+            tt = ember.tensor(x.T, requires_grad=True)  # strided: the NumPy path either way
+            tt.relu().backward(ember.tensor(g.T))
+        finally:
+            jit.set_enabled(True)
+        results.append((y.detach().numpy(), t.grad.numpy(), tt.grad.numpy()))
+    for a, b in zip(*results):
+        assert a.dtype == b.dtype == dtype
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(results[0][1], np.where(x > 0, g, 0))
+
+
+def test_relu_double_backward_keeps_the_graph():
+    x = ember.tensor([[-1.0, 2.0], [3.0, -4.0]], requires_grad=True)
+    g = ember.ones(2, 2, requires_grad=True)
+    (gx,) = ember.autograd.grad(x.relu(), x, g, create_graph=True)
+    assert gx.requires_grad
+    (gg,) = ember.autograd.grad(gx.sum(), g)
+    np.testing.assert_array_equal(gg.numpy(), [[0.0, 1.0], [1.0, 0.0]])

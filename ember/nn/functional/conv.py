@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.node import Op
+from ...backend import winograd
+from ...backend.jit import kernels
 from ...backend.windows import (
     FlatPlan,
     col2im,
@@ -70,7 +72,21 @@ class _Params:
 _CACHE_BYTES = 1 << 26  # forward keeps columns up to this size for the weight gradient
 _MAX_WASTE = 1.5
 _CHUNK_BYTES = 1 << 22
-_MAX_WASTE_DATA = 3.0  # col2im's contiguous adds beat strided ones even at 2x the columns
+_MAX_WASTE_DATA = 3.0
+# 3x3 stride-1 convolutions with fewer channels (a 3-channel stem) ran faster as im2col + GEMM
+_WINOGRAD_MIN_CHANNELS = 8  # col2im's contiguous adds beat strided ones even at 2x the columns
+
+
+def _winograd(p: _Params, x: np.ndarray, channels: int):
+    """The jit kernels when this is a 3x3, stride-1, ungrouped 2-D float convolution of a
+    non-empty batch with at least _WINOGRAD_MIN_CHANNELS in and out (``backend.winograd``
+    computes it), else None."""
+    if (p.kernel != (3, 3) or p.stride != (1, 1) or p.dilation != (1, 1) or p.groups != 1
+            or max(p.padding) > 2 or x.dtype.kind != "f" or x.itemsize < 4 or x.size == 0
+            or channels < _WINOGRAD_MIN_CHANNELS):
+        return None
+    k = kernels()
+    return k if k is not None and k.PARALLEL else None
 
 
 def _gemm(a: np.ndarray, b: np.ndarray, groups: int) -> np.ndarray:
@@ -111,6 +127,9 @@ def _batches(x: np.ndarray, p: _Params) -> list:
 
 
 def _conv(x, w, p: _Params, b=None, cols=None):
+    k = _winograd(p, x, min(w.shape[:2])) if cols is None else None
+    if k is not None:
+        return winograd.conv3x3(k, x, w, p.padding, b)
     if cols is None:
         slices = _batches(x, p)
         if len(slices) > 1:
@@ -123,6 +142,11 @@ def _conv(x, w, p: _Params, b=None, cols=None):
 
 
 def _conv_data(gy, w, x_shape, p: _Params, b=None):
+    k = _winograd(p, gy, min(w.shape[:2]))
+    if k is not None and all(gy.shape[2 + i] + 2 - 2 * p.padding[i] == x_shape[2 + i]
+                             for i in range(2)):
+        x = winograd.conv3x3_data(k, gy, w, p.padding)
+        return x if b is None else x + b.reshape(1, -1, 1, 1)
     g = p.groups
     plan = p.plan(x_shape, _MAX_WASTE_DATA)
     if plan is not None and plan.out != tuple(gy.shape[2:]):
@@ -142,6 +166,10 @@ def _conv_data(gy, w, x_shape, p: _Params, b=None):
 
 
 def _conv_weight(x, gy, w_shape, p: _Params, cols=None):
+    k = _winograd(p, x, min(w_shape[:2])) if cols is None else None
+    if k is not None and all(gy.shape[2 + i] == x.shape[2 + i] + 2 * p.padding[i] - 2
+                             for i in range(2)):
+        return winograd.conv3x3_weight(k, x, gy, p.padding)
     if cols is None:
         slices = _batches(x, p)
         if len(slices) > 1:
@@ -166,7 +194,7 @@ class Convolution(Op):
         ctx.p = p
         ctx.save_for_backward(x, w)
         ctx.cols = None
-        if p.cols_bytes(x) > _CACHE_BYTES:  # too big to keep: recomputed, cache-sized chunks
+        if p.cols_bytes(x) > _CACHE_BYTES or _winograd(p, x, min(w.shape[:2])) is not None:
             return _conv(x, w, p, b)
         ctx.cols = cols = p.cols(x)
         return _conv(x, w, p, b, cols)
