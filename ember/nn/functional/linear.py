@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...autograd.grad_mode import state
 from ...autograd.node import Op
 from ...tensor import Tensor
 
@@ -25,6 +26,8 @@ class Linear(Op):
     def backward(ctx, grad):
         x, w = ctx.saved_tensors  # dy/dx = W, dy/dW = g^T x summed over batch dims, dy/db = 1
         need = ctx.needs_input_grad
+        if not state.enabled:  # no graph of the gradient wanted: plain arrays, no op dispatch
+            return _backward_arrays(grad._data, x._data, w._data, need)
         gx = grad @ w if need[0] else None
         gw = None
         if need[1]:
@@ -32,6 +35,14 @@ class Linear(Op):
             gw = g2.t() @ x.reshape(-1, x.shape[-1])
         gb = grad.reshape(-1, grad.shape[-1]).sum(0) if need[2] else None
         return gx, gw, gb
+
+
+def _backward_arrays(g: np.ndarray, x: np.ndarray, w: np.ndarray, need) -> tuple:
+    g2 = g.reshape(-1, g.shape[-1])
+    gx = Tensor._make(g @ w) if need[0] else None
+    gw = Tensor._make(g2.T @ x.reshape(-1, x.shape[-1])) if need[1] else None
+    gb = Tensor._make(np.add.reduce(g2, 0)) if need[2] else None
+    return gx, gw, gb
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
