@@ -259,4 +259,3 @@ def winograd_output_grad(gy, th, tw, mg):
                     f = _a(k0[a], k1[a])
                     for b in range(4):
                         mg[4 * a + b, o, t] = f[b]
-

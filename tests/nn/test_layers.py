@@ -249,3 +249,11 @@ def test_bce_gradient_stays_finite_at_saturation_like_torch():
         grads.append((loss.item(), pt.grad.numpy().copy()))
     np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-6)
     np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-6)
+
+
+def test_max_pool_with_nan_returns_the_last_nan_like_torch():
+    x = np.array([[[[np.nan, 1.0, np.nan, 2.0], [0.0, 5.0, 1.0, 1.0]]]], np.float32)
+    ty, ti = torch.nn.functional.max_pool2d(torch.tensor(x), (1, 4), return_indices=True)
+    ey, ei = ember.nn.functional.max_pool2d(ember.tensor(x), (1, 4), return_indices=True)
+    np.testing.assert_array_equal(ey.numpy(), ty.numpy())
+    np.testing.assert_array_equal(ei.numpy(), ti.numpy())

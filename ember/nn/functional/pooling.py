@@ -144,9 +144,12 @@ class MaxPool(Op):
         m = views[0].copy()
         for v in views[1:]:
             np.maximum(m, v, out=m)
-        if m.dtype.kind == "f" and np.isnan(m).any():
-            arg = np.stack(views, axis=2).argmax(axis=2)
-            m = np.take_along_axis(np.stack(views, axis=2), arg[:, :, None], axis=2)[:, :, 0]
+        if m.dtype.kind == "f" and np.isnan(m).any():  # PyTorch's scan keeps the last NaN
+            stacked = np.stack(views, axis=2)
+            nan = np.isnan(stacked)
+            last_nan = len(views) - 1 - nan[:, :, ::-1].argmax(axis=2)
+            arg = np.where(nan.any(axis=2), last_nan, stacked.argmax(axis=2))
+            m = np.take_along_axis(stacked, arg[:, :, None], axis=2)[:, :, 0]
         else:  # arg = number of leading offsets that are not the max = first offset that is
             arg = np.zeros(m.shape, np.uint8 if len(views) < 256 else np.intp)
             before, ne = np.ones(m.shape, bool), np.empty(m.shape, bool)
