@@ -156,6 +156,8 @@ def relu_backward(y: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 # Winograd F(2x2, 3x3) transforms (Lavin & Gray): Y = A^T [(G g G^T) * (B^T d B)] A per 4x4
 # input tile d and 2x2 output tile. Tiles are numbered t = (n * th + i) * tw + j.
+# NOTE: serial loops. Split over the cores they were 2x faster alone, but no faster inside a
+# training step, where they alternate with OpenBLAS GEMMs whose idle threads still spin.
 @njit(inline="always")
 def _bt(d0, d1, d2, d3):
     return d0 - d2, d1 + d2, d2 - d1, d1 - d3
@@ -179,7 +181,7 @@ def _store4(v, row, c, t, f):
     v[row + 3, c, t] = f[3]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def pad_planes(x, top, left, xp):
     """Copy (N, C, H, W) ``x`` into ``xp`` at (top, left), zeroing the rest of ``xp``."""
     n_, c_, h, w = x.shape
@@ -197,7 +199,7 @@ def pad_planes(x, top, left, xp):
                     xp[n, c, r, q] = 0
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def winograd_input(xp, th, tw, v):
     """v[16, C, N*th*tw] = B^T d B for every 4x4 tile d (stride 2) of padded ``xp``."""
     n_, c_ = xp.shape[0], xp.shape[1]
@@ -221,7 +223,7 @@ def winograd_input(xp, th, tw, v):
                 _store4(v, 12, c, t, _bt(a3, b3, c3, e3))
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def winograd_output(m, th, tw, bias, y):
     """y[N, O, H, W] = A^T M A + bias[O] for every tile of m[16, O, N*th*tw] (cropped to y)."""
     n_, o_, h, w = y.shape
@@ -242,7 +244,7 @@ def winograd_output(m, th, tw, bias, y):
                             y[n, o, r, q] = f[b] + bias[o]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def winograd_output_grad(gy, th, tw, mg):
     """mg[16, O, N*th*tw] = A dY A^T for every 2x2 tile dY of ``gy`` (N, O, 2*th, 2*tw):
     the adjoint of ``winograd_output``."""

@@ -73,8 +73,10 @@ _CACHE_BYTES = 1 << 26  # forward keeps columns up to this size for the weight g
 _MAX_WASTE = 1.5
 _CHUNK_BYTES = 1 << 22
 _MAX_WASTE_DATA = 3.0
-# 3x3 stride-1 convolutions with fewer channels (a 3-channel stem) ran faster as im2col + GEMM
-_WINOGRAD_MIN_CHANNELS = 8  # col2im's contiguous adds beat strided ones even at 2x the columns
+# With fewer channels (a 3-channel stem, LeNet's 6) im2col + GEMM was as fast or faster. With
+# 16-64 channels Winograd took 0.75-1.1x the time of im2col + GEMM in interleaved runs: its
+# transforms are memory-bound and these machines' memory bandwidth swings between runs.
+_WINOGRAD_MIN_CHANNELS = 16  # col2im's contiguous adds beat strided ones even at 2x the columns
 
 
 def _winograd(p: _Params, x: np.ndarray, channels: int):
@@ -85,8 +87,7 @@ def _winograd(p: _Params, x: np.ndarray, channels: int):
             or max(p.padding) > 2 or x.dtype.kind != "f" or x.itemsize < 4 or x.size == 0
             or channels < _WINOGRAD_MIN_CHANNELS):
         return None
-    k = kernels()
-    return k if k is not None and k.PARALLEL else None
+    return kernels()
 
 
 def _gemm(a: np.ndarray, b: np.ndarray, groups: int) -> np.ndarray:
