@@ -1,7 +1,8 @@
 """Fused numba kernels on C-contiguous arrays; imported only through ``jit.kernels()``.
 
-Loops are compiled with ``parallel=True`` (split over the cores); cheap ones also serially,
-for arrays under ``PARALLEL_MIN`` elements (PyTorch's grain size). Hyper-parameters arrive as one
+The optimizer and ReLU loops are compiled with ``parallel=True`` (split over the cores) and
+the cheap ones also serially, for arrays under ``PARALLEL_MIN`` elements (PyTorch's grain
+size); the Winograd transforms run serially (see their NOTE). Hyper-parameters arrive as one
 small array in the data's dtype: float32 updates compute in float32 as PyTorch's do, and a
 call costs a fraction of a microsecond.
 """
@@ -34,7 +35,6 @@ def _start_threads() -> bool:
 
 
 PARALLEL = _start_threads()
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _parallel(fn):
@@ -55,7 +55,7 @@ def _twice(fn):
 
 def _flat(*arrays: np.ndarray) -> list:
     # NOTE: reshaped inside a parallel kernel, numba 0.68 skipped part of the Adam update
-    return [a.reshape(-1) for a in arrays]
+    return [a.ravel() for a in arrays]
 
 
 def _sgd(x, g, buf, hp, first):
@@ -111,10 +111,12 @@ _ADAM = _parallel(_adam)
 
 def fits(x: np.ndarray, *others: np.ndarray) -> bool:
     """Whether the arrays are C-contiguous float32/float64 of ``x``'s dtype and shape."""
-    if x.dtype not in _FLOATS or not x.flags.c_contiguous:
+    if x.dtype.char not in "fd" or not x.flags.c_contiguous:
         return False
-    return all(a.flags.c_contiguous and a.dtype == x.dtype and a.shape == x.shape
-               for a in others)
+    for a in others:
+        if a.dtype != x.dtype or a.shape != x.shape or not a.flags.c_contiguous:
+            return False
+    return True
 
 
 def sgd_params(dtype, lr, wd, mom, damp, nesterov, maximize) -> np.ndarray:
@@ -124,7 +126,7 @@ def sgd_params(dtype, lr, wd, mom, damp, nesterov, maximize) -> np.ndarray:
 
 def sgd(x, g, buf, hp, first: bool) -> None:
     """One SGD update of ``x`` (and its momentum buffer ``buf``) in place."""
-    _SGD[PARALLEL and x.size >= PARALLEL_MIN](*_flat(x, g, buf), hp, first)
+    _SGD[PARALLEL and x.size >= PARALLEL_MIN](x.ravel(), g.ravel(), buf.ravel(), hp, first)
 
 
 def adam_params(dtype, lr, wd, decoupled, beta1, beta2, eps, step_size, bc2_sqrt, amsgrad,

@@ -677,6 +677,8 @@ Abs, abs = _unary("Abs", np.abs, lambda x, g: g * Tensor._make(np.sign(x._data))
                   ints="keep", quiet=False)
 Sgn, _sgn = _unary("Sgn", np.sign, _zero_grad, ints="keep", quiet=False)
 Sign, _sign = _unary("Sign", np.sign, _zero_grad, ints="keep", quiet=False)
+
+
 def _relu_forward(a: np.ndarray) -> np.ndarray:
     k = kernels()
     return k.relu(a) if k is not None and k.fits(a) else np.maximum(a, 0)

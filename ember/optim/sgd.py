@@ -48,7 +48,9 @@ class SGD(Optimizer):
             state = self.state[p]
             buf = state.get("momentum_buffer")
             buf = np.empty_like(x) if buf is None else buf._data
-        if not k.fits(x, g, buf):
+            if not k.fits(x, g, buf):
+                return False
+        elif not k.fits(x, g):
             return False
         first = state is not None and "momentum_buffer" not in state
         h = hp.get(x.dtype)

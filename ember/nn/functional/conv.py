@@ -72,11 +72,11 @@ class _Params:
 _CACHE_BYTES = 1 << 26  # forward keeps columns up to this size for the weight gradient
 _MAX_WASTE = 1.5
 _CHUNK_BYTES = 1 << 22
-_MAX_WASTE_DATA = 3.0
+_MAX_WASTE_DATA = 3.0  # col2im's contiguous adds beat strided ones even at 2x the columns
 # With fewer channels (a 3-channel stem, LeNet's 6) im2col + GEMM was as fast or faster. With
 # 16-64 channels Winograd took 0.75-1.1x the time of im2col + GEMM in interleaved runs: its
 # transforms are memory-bound and these machines' memory bandwidth swings between runs.
-_WINOGRAD_MIN_CHANNELS = 16  # col2im's contiguous adds beat strided ones even at 2x the columns
+_WINOGRAD_MIN_CHANNELS = 16
 
 
 def _winograd(p: _Params, x: np.ndarray, channels: int):
