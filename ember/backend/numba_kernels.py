@@ -91,6 +91,40 @@ def _adam(x, g, m, v, vmax, hp):
         x[i] = x[i] - step_size * (mi / (math.sqrt(vi) / bc2_sqrt + eps))
 
 
+def _rmsprop(x, g, sq, ga, buf, hp):
+    lr, alpha, keep, eps, wd, mom = hp[0], hp[1], hp[2], hp[3], hp[4], hp[5]
+    w, one_w, centered, maximize = hp[6], hp[7], hp[8], hp[9]
+    for i in prange(x.size):
+        d = -g[i] if maximize else g[i]
+        if wd != 0:
+            d = d + wd * x[i]
+        s = sq[i] * alpha + keep * d * d
+        sq[i] = s
+        if centered:
+            a = ga[i] + w * (d - ga[i]) if w < 0.5 else d - (d - ga[i]) * one_w
+            ga[i] = a
+            avg = math.sqrt(s + (-a) * a) + eps
+        else:
+            avg = math.sqrt(s) + eps
+        if mom > 0:
+            b = buf[i] * mom + d / avg
+            buf[i] = b
+            x[i] = x[i] - lr * b
+        else:
+            x[i] = x[i] - lr * (d / avg)
+
+
+def _adagrad(x, g, acc, hp):
+    clr, wd, eps, maximize = hp[0], hp[1], hp[2], hp[3]
+    for i in prange(x.size):
+        d = -g[i] if maximize else g[i]
+        if wd != 0:
+            d = d + wd * x[i]
+        s = acc[i] + d * d
+        acc[i] = s
+        x[i] = x[i] - clr * (d / (math.sqrt(s) + eps))
+
+
 def _relu(x, out):
     for i in prange(x.size):
         v = x[i]
@@ -107,6 +141,8 @@ _RELU = _twice(_relu)
 _RELU_BACKWARD = _twice(_relu_backward)
 # serial, its sqrt and division don't vectorize: 15x slower than the parallel loop
 _ADAM = _parallel(_adam)
+_RMSPROP = _parallel(_rmsprop)
+_ADAGRAD = _parallel(_adagrad)
 
 
 def fits(x: np.ndarray, *others: np.ndarray) -> bool:
@@ -140,6 +176,19 @@ def adam_params(dtype, lr, wd, decoupled, beta1, beta2, eps, step_size, bc2_sqrt
 def adam(x, g, m, v, vmax, hp) -> None:
     """One Adam/AdamW update of ``x`` and its moments in place (needs ``PARALLEL``)."""
     _ADAM(*_flat(x, g, m, v, vmax), hp)
+
+
+def rmsprop(x, g, sq, ga, buf, lr, alpha, eps, wd, mom, centered, maximize) -> None:
+    """One RMSprop update of ``x``, its square average and (centered / momentum) the gradient
+    average and buffer, in place (needs ``PARALLEL``; pass ``x`` for unused arrays)."""
+    w = x.dtype.type(1 - alpha)
+    hp = np.array([lr, alpha, 1 - alpha, eps, wd, mom, w, 1 - w, centered, maximize], x.dtype)
+    _RMSPROP(*_flat(x, g, sq, ga, buf), hp)
+
+
+def adagrad(x, g, acc, clr, wd, eps, maximize) -> None:
+    """One Adagrad update of ``x`` and its accumulator in place (needs ``PARALLEL``)."""
+    _ADAGRAD(*_flat(x, g, acc), np.array([clr, wd, eps, maximize], x.dtype))
 
 
 def relu(x: np.ndarray) -> np.ndarray:

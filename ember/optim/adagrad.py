@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend.jit import kernels
 from ._checks import nonneg
 from .optimizer import Optimizer, bump, params_with_grad, state_tensor, step_tensor
 
@@ -29,18 +30,23 @@ class Adagrad(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        k = kernels()
         for group in self.param_groups:
             lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
             for p, x, g in params_with_grad(group):
                 state = self.state[p]
                 step_t = state["step"]._data
                 step_t += 1
+                clr = lr / (1 + (float(step_t) - 1) * group["lr_decay"])
+                s = state["sum"]._data
+                if k is not None and k.PARALLEL and k.fits(x, g, s):
+                    k.adagrad(x, g, s, clr, wd, eps, group["maximize"])
+                    bump(p)
+                    continue
                 if group["maximize"]:
                     g = -g
                 if wd != 0:
                     g = g + wd * x
-                clr = lr / (1 + (float(step_t) - 1) * group["lr_decay"])
-                s = state["sum"]._data
                 s += g * g
                 std = np.sqrt(s)
                 std += eps

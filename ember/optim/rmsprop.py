@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend.jit import kernels
 from ._checks import nonneg
 from .adam import lerp_
 from .optimizer import Optimizer, bump, params_with_grad, state_tensor, step_tensor
@@ -24,6 +25,7 @@ class RMSprop(Optimizer):
 
     def step(self, closure=None):
         loss = self._closure_loss(closure)
+        k = kernels()
         for group in self.param_groups:
             lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
             wd, mom = group["weight_decay"], group["momentum"]
@@ -36,9 +38,12 @@ class RMSprop(Optimizer):
                         state["momentum_buffer"] = state_tensor(np.zeros_like(x))
                     if group["centered"]:
                         state["grad_avg"] = state_tensor(np.zeros_like(x))
+                state["step"]._data += 1
+                if k is not None and _fused(k, x, g, state, group):
+                    bump(p)
+                    continue
                 if group["maximize"]:
                     g = -g
-                state["step"]._data += 1
                 if wd != 0:
                     g = g + wd * x
                 sq = state["square_avg"]._data
@@ -60,3 +65,15 @@ class RMSprop(Optimizer):
                     x += (-lr * g) / avg
                 bump(p)
         return loss
+
+
+def _fused(k, x: np.ndarray, g: np.ndarray, state: dict, group: dict) -> bool:
+    """The update as one fused kernel pass; False when the arrays don't suit it."""
+    sq = state["square_avg"]._data
+    ga = state["grad_avg"]._data if group["centered"] else x
+    buf = state["momentum_buffer"]._data if group["momentum"] > 0 else x
+    if not k.PARALLEL or not k.fits(x, g, sq, ga, buf):
+        return False
+    k.rmsprop(x, g, sq, ga, buf, group["lr"], group["alpha"], group["eps"],
+              group["weight_decay"], group["momentum"], group["centered"], group["maximize"])
+    return True

@@ -20,6 +20,12 @@ CASES = [
     ("Adam", dict(lr=0.01)),
     ("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1, maximize=True)),
     ("AdamW", dict(lr=0.01, betas=(0.3, 0.9))),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.1, maximize=True)),
+    ("RMSprop", dict(lr=0.01, alpha=0.3, centered=True)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5,
+                     maximize=True)),
 ]
 # one array under the parallel threshold and one above it, plus a transposed (strided) grad
 SHAPES = [(7, 5), (300, 120), (40, 30)]
