@@ -12,6 +12,8 @@ import ember
 from ember.backend import jit
 
 pytest.importorskip("numba", reason="numba (the jit extra) is not installed")
+if jit.kernels() is None:
+    pytest.skip("the jit kernels are turned off (EMBER_JIT=0)", allow_module_level=True)
 
 CASES = [
     ("SGD", dict(lr=0.1)),
