@@ -477,10 +477,19 @@ def full_like(input: Tensor, fill_value, *, dtype=None, layout=None, device=None
     return _finish(_filled(shape, value, npd), requires_grad, device)
 
 
-def eye(n: int, m: int | None = None, *, out=None, dtype=None, layout=None, device=None,
+_NO_M = object()
+
+
+def eye(n: int, m: int = _NO_M, *, out=None, dtype=None, layout=None, device=None,
         requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
-    """The n x m identity matrix (``m`` defaults to ``n``)."""
+    """The n x m identity matrix (``m`` defaults to ``n``; an explicit None is refused)."""
     _check_layout(layout)
+    if m is None:
+        raise TypeError(
+            f"eye() received an invalid combination of arguments - got ({_type_name(n)}, "
+            "NoneType), but expected one of: (int n, *, ...) or (int n, int m, *, ...)"
+        )
+    m = None if m is _NO_M else m
     for pos, arg, v in ((1, "n", n), (2, "m", m)):
         if (v is not None or arg == "n") and not _is_int(v):
             raise TypeError(

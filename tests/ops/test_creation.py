@@ -63,6 +63,7 @@ ERRORS = {
     "eye_neg": lambda L: L.eye(-1),
     "eye_neg_m": lambda L: L.eye(2, -1),
     "eye_float": lambda L: L.eye(2.0),
+    "eye_m_none": lambda L: L.eye(2, None),
     "arange_step0": lambda L: L.arange(0, 5, 0),
     "arange_sign": lambda L: L.arange(0, 5, -1),
     "arange_inf": lambda L: L.arange(0, float("inf")),
