@@ -312,3 +312,55 @@ def winograd_output_grad(gy, th, tw, mg):
                     f = _a(k0[a], k1[a])
                     for b in range(4):
                         mg[4 * a + b, o, t] = f[b]
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def batch_norm(x, w, b, eps, y, mean, var):
+    """Training batch norm of (N, C, L) ``x`` into ``y``: per channel, float64 sums for the
+    mean and the biased variance (also returned), then one normalising pass."""
+    n_, c_, l_ = x.shape
+    count = n_ * l_
+    for c in range(c_):
+        s = 0.0
+        for n in range(n_):
+            for i in range(l_):
+                s += x[n, c, i]
+        m = s / count
+        s2 = 0.0
+        for n in range(n_):
+            for i in range(l_):
+                d = x[n, c, i] - m
+                s2 += d * d
+        v = s2 / count
+        mean[c], var[c] = m, v
+        scale = w[c] / math.sqrt(v + eps)
+        mc = mean[c]
+        for n in range(n_):
+            for i in range(l_):
+                y[n, c, i] = (x[n, c, i] - mc) * scale + b[c]
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def batch_norm_backward(g, x, mean, inv, w, gx, gw, gb):
+    """Batch norm's gradients with the forward's mean and 1/std as constants: gb, gw per
+    channel and, when ``gx`` has elements, gx = inv w (g - mean(g) - xhat mean(g xhat))."""
+    n_, c_, l_ = x.shape
+    count = n_ * l_
+    for c in range(c_):
+        m = mean[c]
+        sg = 0.0
+        sgd = 0.0
+        for n in range(n_):
+            for i in range(l_):
+                gv = g[n, c, i]
+                sg += gv
+                sgd += gv * (x[n, c, i] - m)
+        gb[c] = sg
+        gw[c] = sgd * inv[c]
+        if gx.size:
+            a = inv[c] * w[c]
+            coef = -a * inv[c] / count * gw[c]
+            shift = -a * sg / count
+            for n in range(n_):
+                for i in range(l_):
+                    gx[n, c, i] = g[n, c, i] * a + (x[n, c, i] - m) * coef + shift

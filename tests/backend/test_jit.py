@@ -126,3 +126,30 @@ def test_relu_double_backward_keeps_the_graph():
     assert gx.requires_grad
     (gg,) = ember.autograd.grad(gx.sum(), g)
     np.testing.assert_array_equal(gg.numpy(), [[0.0, 1.0], [1.0, 0.0]])
+
+
+@pytest.mark.parametrize("affine", [True, False])
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 1e-5), (np.float64, 1e-12)])
+def test_batch_norm_kernels_match_numpy(affine, dtype, tol):
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal((6, 5, 4, 3)) * 3 + 1).astype(dtype)
+    g = rng.standard_normal(x.shape).astype(dtype)
+    results = []
+    for fused in (True, False):
+        jit.set_enabled(fused)
+        try:
+            ember.manual_seed(0)
+            bn = ember.nn.BatchNorm2d(5, affine=affine).to(ember.float64 if dtype == np.float64
+                                                          else ember.float32)
+            t = ember.tensor(x, requires_grad=True)
+            y = bn(t)
+            y.backward(ember.tensor(g))
+        finally:
+            jit.set_enabled(True)
+        grads = [t.grad.numpy()] + ([bn.weight.grad.numpy(), bn.bias.grad.numpy()] if affine
+                                    else [])
+        results.append([y.detach().numpy(), bn.running_mean.numpy(), bn.running_var.numpy()]
+                       + grads)
+    for a, b in zip(*results):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ...autograd.grad_mode import state
 from ...autograd.node import Op
+from ...backend.jit import kernels
 from ...tensor import Tensor
 
 
@@ -50,13 +51,17 @@ class BatchNorm(Op):
     @staticmethod
     def forward(ctx, x, w, b, eps, stats):
         dims = (0,) + tuple(range(2, x.ndim))
+        ctx.dims, ctx.eps = dims, eps
+        ctx.save_for_backward(x, w)
+        k = kernels()
+        if k is not None and x.size and k.fits(x):
+            return _bn_kernel(k, ctx, x, w, b, eps, stats)
         mean = x.mean(dims, keepdims=True)
         d = x - mean
         var = _channel_dot(d, d).reshape(mean.shape) / (x.size // x.shape[1])
         inv = 1.0 / np.sqrt(var + eps)
         stats.append((mean, var))
-        ctx.dims, ctx.eps, ctx.mean, ctx.inv = dims, eps, mean, inv
-        ctx.save_for_backward(x, w)
+        ctx.mean, ctx.inv = mean, inv
         scale = inv if w is None else inv * w.reshape(inv.shape)
         d *= scale
         if b is not None:
@@ -93,12 +98,30 @@ def _channel_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.einsum("ijk,ijk->j", a.reshape(n, c, -1), b.reshape(n, c, -1))
 
 
+def _bn_kernel(k, ctx, x, w, b, eps, stats):
+    """BatchNorm.forward through the jit kernel (three passes per channel, no temporaries)."""
+    n, c = x.shape[:2]
+    ones = np.ones(c, x.dtype)
+    mean, var = np.empty(c, x.dtype), np.empty(c, x.dtype)
+    y = np.empty_like(x)
+    k.batch_norm(x.reshape(n, c, -1), ones if w is None else w, np.zeros(c, x.dtype)
+                 if b is None else b, eps, y.reshape(n, c, -1), mean, var)
+    shape = (1, c) + (1,) * (x.ndim - 2)
+    mean, var = mean.reshape(shape), var.reshape(shape)
+    stats.append((mean, var))
+    ctx.mean, ctx.inv = mean, 1.0 / np.sqrt(var + eps)
+    return y
+
+
 def _bn_backward_fast(ctx, g, x, w, need):
     """BatchNorm's first-order gradients on arrays, with the forward's mean/inv as constants.
 
     gx = inv * w * (g - mean(g) - xhat * mean(g xhat)) is per-channel affine in (g, x - mean),
     so it is computed as ``g * a + (x - mean) * b + c`` in a few passes.
     """
+    k = kernels()
+    if k is not None and x.size and k.fits(x, g):
+        return _bn_backward_kernel(k, ctx, g, x, w, need)
     n = x.size // x.shape[1]
     mean, inv = ctx.mean, ctx.inv
     shape = inv.shape
@@ -116,6 +139,18 @@ def _bn_backward_fast(ctx, g, x, w, need):
     gw = Tensor._make(gw) if len(need) > 1 and need[1] else None
     gb = Tensor._make(gb) if len(need) > 2 and need[2] else None
     return gx, gw, gb, None, None
+
+
+def _bn_backward_kernel(k, ctx, g, x, w, need):
+    n, c = x.shape[:2]
+    gx = np.empty_like(x) if need[0] else np.empty((0, 0, 0), x.dtype)
+    gw, gb = np.empty(c, x.dtype), np.empty(c, x.dtype)
+    k.batch_norm_backward(g.reshape(n, c, -1), x.reshape(n, c, -1), ctx.mean.reshape(c),
+                          ctx.inv.reshape(c), np.ones(c, x.dtype) if w is None else w._data,
+                          gx.reshape(n, c, -1) if need[0] else gx, gw, gb)
+    return (Tensor._make(gx) if need[0] else None,
+            Tensor._make(gw) if len(need) > 1 and need[1] else None,
+            Tensor._make(gb) if len(need) > 2 and need[2] else None, None, None)
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
