@@ -126,14 +126,16 @@ def _adagrad(x, g, acc, hp):
 
 
 def _relu(x, out):
+    zero = x.dtype.type(0)  # a literal 0 made the select float64
     for i in prange(x.size):
         v = x[i]
-        out[i] = v if v > 0 else 0
+        out[i] = v if v > 0 else zero
 
 
 def _relu_backward(y, g, out):
+    zero = g.dtype.type(0)
     for i in prange(y.size):
-        out[i] = g[i] if y[i] > 0 else 0
+        out[i] = g[i] if y[i] > 0 else zero
 
 
 _SGD = _twice(_sgd)
@@ -237,6 +239,7 @@ def pad_planes(x, top, left, xp):
     """Copy (N, C, H, W) ``x`` into ``xp`` at (top, left), zeroing the rest of ``xp``."""
     n_, c_, h, w = x.shape
     hp, wp = xp.shape[2], xp.shape[3]
+    zero = xp.dtype.type(0)
     for nc in prange(n_ * c_):
         n, c = nc // c_, nc % c_
         for r in range(hp):
@@ -244,10 +247,10 @@ def pad_planes(x, top, left, xp):
             if 0 <= rx < h:
                 for q in range(wp):
                     qx = q - left
-                    xp[n, c, r, q] = x[n, c, rx, qx] if 0 <= qx < w else 0
+                    xp[n, c, r, q] = x[n, c, rx, qx] if 0 <= qx < w else zero
             else:
                 for q in range(wp):
-                    xp[n, c, r, q] = 0
+                    xp[n, c, r, q] = zero
 
 
 @njit(cache=True)
@@ -333,11 +336,11 @@ def batch_norm(x, w, b, eps, y, mean, var):
                 s2 += d * d
         v = s2 / count
         mean[c], var[c] = m, v
-        scale = w[c] / math.sqrt(v + eps)
-        mc = mean[c]
+        mc, bc = mean[c], b[c]
+        scale = y.dtype.type(w[c] / math.sqrt(v + eps))  # float32 data stays float32
         for n in range(n_):
             for i in range(l_):
-                y[n, c, i] = (x[n, c, i] - mc) * scale + b[c]
+                y[n, c, i] = (x[n, c, i] - mc) * scale + bc
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
@@ -359,8 +362,8 @@ def batch_norm_backward(g, x, mean, inv, w, gx, gw, gb):
         gw[c] = sgd * inv[c]
         if gx.size:
             a = inv[c] * w[c]
-            coef = -a * inv[c] / count * gw[c]
-            shift = -a * sg / count
+            coef = gx.dtype.type(-a * inv[c] / count * gw[c])  # float32 data stays float32
+            shift = gx.dtype.type(-a * sg / count)
             for n in range(n_):
                 for i in range(l_):
                     gx[n, c, i] = g[n, c, i] * a + (x[n, c, i] - m) * coef + shift

@@ -63,7 +63,7 @@ def conv3x3(k, x: np.ndarray, w: np.ndarray, pad: tuple, b: np.ndarray | None = 
     ho, wo = x.shape[2] + 2 * pad[0] - 2, x.shape[3] + 2 * pad[1] - 2
     th, tw = _tiles(ho, wo)
     u = (_GG[x.dtype] @ w.reshape(o * c, 9).T.astype(x.dtype)).reshape(16, o, c)  # G g G^T
-    bias = np.zeros(o, x.dtype) if b is None else b.astype(x.dtype)
+    bias = np.zeros(o, x.dtype) if b is None else b.astype(x.dtype, copy=False)
     y = np.empty((n, o, ho, wo), x.dtype)
     for s in _chunks(n, 16 * max(c, o) * th * tw * x.itemsize):
         v = _input(k, x[s], pad, th, tw)

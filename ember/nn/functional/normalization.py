@@ -101,11 +101,11 @@ def _channel_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _bn_kernel(k, ctx, x, w, b, eps, stats):
     """BatchNorm.forward through the jit kernel (three passes per channel, no temporaries)."""
     n, c = x.shape[:2]
-    ones = np.ones(c, x.dtype)
+    w = np.ones(c, x.dtype) if w is None else w
+    b = np.zeros(c, x.dtype) if b is None else b
     mean, var = np.empty(c, x.dtype), np.empty(c, x.dtype)
     y = np.empty_like(x)
-    k.batch_norm(x.reshape(n, c, -1), ones if w is None else w, np.zeros(c, x.dtype)
-                 if b is None else b, eps, y.reshape(n, c, -1), mean, var)
+    k.batch_norm(x.reshape(n, c, -1), w, b, eps, y.reshape(n, c, -1), mean, var)
     shape = (1, c) + (1,) * (x.ndim - 2)
     mean, var = mean.reshape(shape), var.reshape(shape)
     stats.append((mean, var))
@@ -142,6 +142,7 @@ def _bn_backward_fast(ctx, g, x, w, need):
 
 
 def _bn_backward_kernel(k, ctx, g, x, w, need):
+    """``_bn_backward_fast`` through the jit kernel (two passes per channel)."""
     n, c = x.shape[:2]
     gx = np.empty_like(x) if need[0] else np.empty((0, 0, 0), x.dtype)
     gw, gb = np.empty(c, x.dtype), np.empty(c, x.dtype)
